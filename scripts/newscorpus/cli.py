@@ -1,0 +1,70 @@
+"""The one console command, ``newscorpus``.
+
+Subcommands live in their own modules and are imported only when chosen, so
+``newscorpus validate`` never pays for importing ``datasets`` or the Label
+Studio SDK.  Each command module exposes ``add_arguments(parser)`` and
+``run(args) -> int`` (the exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+
+from .version import CORPUS_VERSION
+
+# name -> (module, one-line help); the order is the order of `newscorpus --help`.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("newscorpus.validate", "check the corpus and annotations; exit 1 on any error"),
+    "stats": ("newscorpus.stats", "counts per layer, label and split"),
+    "build": ("newscorpus.export.build", "validate, then write the Hugging Face export"),
+    "ls": ("newscorpus.labelstudio.commands", "Label Studio: push gold, pull annotations back"),
+    "agreement": ("newscorpus.labelstudio.agreement", "inter-annotator agreement from a Label Studio export"),
+    "diff": ("newscorpus.diff", "per-layer differences between two revisions or exports"),
+    "release": ("newscorpus.release", "cut a versioned release"),
+    "docs": ("newscorpus.docs", "regenerate the generated tables in the docs"),
+    "bench": ("newscorpus.bench.run", "benchmark the pipeline on a synthetic corpus"),
+}
+
+
+def _available(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newscorpus", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"newscorpus (corpus version) {CORPUS_VERSION}")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="corpus root (default: the nearest folder above the current one with corpus/manifest.jsonl)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (module_name, help_text) in COMMANDS.items():
+        if not _available(module_name):
+            continue
+        module = importlib.import_module(module_name)
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command)
+        command.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.root is None:
+        from .store import find_root
+
+        args.root = find_root()
+    return int(args._module.run(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

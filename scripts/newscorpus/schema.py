@@ -1,0 +1,393 @@
+"""The one source of truth for label inventories and record shapes.
+
+Every other artefact is derived from this module: the validator's type and
+label checks, the Hugging Face ``Features``, the Label Studio labeling config
+and the label tables in the docs.  Nothing outside this module spells a label
+name.  Inventories are append-only: their order is the ClassLabel id, so
+reordering or removing a label silently changes the meaning of published data.
+
+This module imports only the standard library so that ``newscorpus validate``
+stays fast; ``datasets`` is imported inside the functions that need it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import datasets
+
+
+@dataclass(frozen=True)
+class Label:
+    """One inventory entry: the name stored in files and a definition for docs and tooltips."""
+
+    name: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """An ordered, append-only label set; the position of a label is its ClassLabel id."""
+
+    key: str
+    title: str
+    labels: tuple[Label, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [label.name for label in self.labels]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def definition(self, name: str) -> str:
+        return next(label.definition for label in self.labels if label.name == name)
+
+
+ENTITY_LABELS = Inventory(
+    "entity_label",
+    "Entity types (OntoNotes 5 name types)",
+    (
+        Label("PERSON", "People, including fictional; named individuals."),
+        Label("NORP", "Nationalities or religious or political groups (\"Russian\", \"Indian\", \"Western\")."),
+        Label("FAC", "Buildings, airports, highways, bridges and other named facilities."),
+        Label("ORG", "Companies, agencies, institutions, media outlets and other organizations."),
+        Label("GPE", "Countries, cities, states: geopolitical entities, including their governments by metonymy."),
+        Label("LOC", "Non-GPE locations: mountain ranges, bodies of water, regions."),
+        Label("PRODUCT", "Objects, vehicles, weapons systems, foods (not services)."),
+        Label("EVENT", "Named hurricanes, battles, wars, summits, sports events."),
+        Label("WORK_OF_ART", "Titles of books, songs, programmes."),
+        Label("LAW", "Named documents made into laws, treaties and agreements."),
+        Label("LANGUAGE", "Any named language."),
+    ),
+)
+
+MENTION_TYPES = Inventory(
+    "mention_type",
+    "Mention types",
+    (
+        Label("NAM", "A proper name of the entity (\"Vladimir Putin\", \"Moscow\", \"SIPRI\")."),
+        Label("NOM", "A common-noun phrase referring to an annotated entity (\"the Russian president\")."),
+        Label("PRO", "A pronoun referring to an annotated entity (\"he\", \"his\")."),
+    ),
+)
+
+FIGURE_KINDS = Inventory(
+    "figure_kind",
+    "Figure kinds (OntoNotes 5 numeric types)",
+    (
+        Label("DATE", "Absolute or relative dates or periods (\"December 5\", \"2009–2013\", \"last year\")."),
+        Label("TIME", "Times smaller than a day (\"this morning\", \"10 a.m.\")."),
+        Label("DURATION", "Lengths of time (\"four years\", \"two-day\")."),
+        Label("PERCENT", "Percentages (\"50%\", \"25-percent\")."),
+        Label("MONEY", "Monetary values, including the currency and scale (\"$100bn\")."),
+        Label("QUANTITY", "Measurements with a unit of weight, distance, volume (\"5 tonnes\")."),
+        Label("CARDINAL", "Counts and other numerals that fall under no other kind (\"three\", \"two\")."),
+        Label("ORDINAL", "Ordinal numbers (\"first\", \"second\")."),
+    ),
+)
+
+POLARITIES = Inventory(
+    "polarity",
+    "Stance polarities",
+    (
+        Label("favor", "The holder supports, welcomes, defends or wants to advance the target."),
+        Label("against", "The holder opposes, criticises, penalises or wants to reduce the target."),
+        Label("neutral", "The holder takes a stated position on the target that is neither for nor against it."),
+    ),
+)
+
+ATTRIBUTIONS = Inventory(
+    "attribution",
+    "Stance attributions",
+    (
+        Label("direct_quote", "The holder's own words in quotation marks."),
+        Label("reported_speech", "The holder's words or views paraphrased by the article (\"Peskov stated that ...\")."),
+        Label("authorial", "The article asserts the holder's position in its own voice, without quoting a statement."),
+        Label("action", "The position is shown by what the holder did (imposing tariffs, signing an agreement)."),
+    ),
+)
+
+STANCE_TARGETS = Inventory(
+    "stance_target",
+    "Stance targets",
+    (
+        Label("india_russia_partnership", "The strategic and bilateral partnership between India and Russia as a whole."),
+        Label("india_russia_defense_cooperation", "Arms sales, deliveries, co-production and defence technology ties between India and Russia."),
+        Label("india_russia_trade", "Expanding or maintaining bilateral trade and economic engagement between India and Russia."),
+        Label("india_russia_energy_cooperation", "Cooperation on oil, fuel, petroleum products and civil nuclear energy between India and Russia."),
+        Label("india_russian_oil_purchases", "India buying Russian crude oil and petroleum products."),
+        Label("us_tariffs_on_india", "Tariffs and duties the United States imposes on Indian goods."),
+        Label("us_india_relations", "The relationship, trade negotiations and strategic ties between the United States and India."),
+        Label("ukraine_peace_process", "Talks and efforts aimed at ending the war in Ukraine by agreement."),
+        Label("russian_war_in_ukraine", "Russia's invasion of and military campaign in Ukraine, including seizing Ukrainian territory."),
+        Label("india_defense_self_reliance", "India developing its domestic defence industry and diversifying its arms suppliers."),
+        Label("critical_minerals_cooperation", "Cooperation between India and Russia on critical minerals and their supply chains."),
+    ),
+)
+
+METHODS = Inventory(
+    "method",
+    "Annotation methods (provenance)",
+    (
+        Label("manual", "A human annotator wrote the record by hand from the text."),
+        Label("llm-authored", "An LLM agent read the text and wrote the record; offsets were computed by code from the span text; no human review."),
+        Label("pre-annotated+corrected", "A machine pre-annotation that a human checked and corrected."),
+        Label("labelstudio", "Created or edited by an annotator in Label Studio and pulled back with `newscorpus ls pull`."),
+        Label("synthetic", "Generated by a program for tests or benchmarks; not about any real text."),
+    ),
+)
+
+EXCEPTION_CHECKS = Inventory(
+    "exception_check",
+    "Guideline checks an exception record may waive",
+    (
+        Label("uncovered-digit", "A digit in the text that is not a figure (a model name such as S-400, a stray line)."),
+        Label("inconsistent-surface-form", "A string annotated as an entity in one place that is deliberately not annotated, or labelled differently, elsewhere."),
+    ),
+)
+
+SPLITS = Inventory(
+    "split",
+    "Dataset splits",
+    (
+        Label("train", "Documents to train on."),
+        Label("validation", "Documents to tune on."),
+        Label("test", "Documents to evaluate on; never train on them."),
+    ),
+)
+
+INVENTORIES: tuple[Inventory, ...] = (
+    ENTITY_LABELS,
+    MENTION_TYPES,
+    FIGURE_KINDS,
+    POLARITIES,
+    ATTRIBUTIONS,
+    STANCE_TARGETS,
+    METHODS,
+    EXCEPTION_CHECKS,
+    SPLITS,
+)
+
+
+# --------------------------------------------------------------------------- record shapes
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a record.
+
+    ``kind`` is one of: ``string``, ``int``, ``float``, ``bool``, ``string_list``,
+    ``date`` (an ISO 8601 calendar date string) or ``label`` (a name from ``inventory``).
+    ``span`` names the role of an offset field (``start``/``end``/``text``) so that
+    span checks are derived rather than listed by hand.
+    """
+
+    name: str
+    kind: str
+    description: str
+    nullable: bool = False
+    inventory: Inventory | None = None
+    class_label: bool = False  # exported as a datasets.ClassLabel
+
+
+@dataclass(frozen=True)
+class Span:
+    """Names of the three fields that make up one text span of a record."""
+
+    start: str
+    end: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RecordShape:
+    """A record type: its file layout, id field, fields in canonical order and spans."""
+
+    name: str
+    id_field: str
+    fields: tuple[Field, ...]
+    spans: tuple[Span, ...] = ()
+    per_document: bool = True
+    sort_fields: tuple[str, ...] = ()
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    @property
+    def label_fields(self) -> list[Field]:
+        return [f for f in self.fields if f.inventory is not None]
+
+
+PROVENANCE_FIELDS = (
+    Field("annotator", "string", "Who made the record (a person's handle, or the tool or model that wrote it)."),
+    Field("method", "label", "How the record was made.", inventory=METHODS),
+)
+
+ENTITY_MENTION = RecordShape(
+    name="entities",
+    id_field="mention_id",
+    fields=(
+        Field("mention_id", "string", "Id of the mention, unique within the document."),
+        Field("start", "int", "Start offset (code points, inclusive) in the document text."),
+        Field("end", "int", "End offset (code points, exclusive)."),
+        Field("text", "string", "The mention text; always equals text[start:end]."),
+        Field("label", "label", "Entity type.", inventory=ENTITY_LABELS, class_label=True),
+        Field("mention_type", "label", "Name, nominal or pronominal mention.", inventory=MENTION_TYPES, class_label=True),
+        Field("entity_id", "string", "Corpus-wide id of the real-world entity (see the entity table)."),
+        *PROVENANCE_FIELDS,
+    ),
+    spans=(Span("start", "end", "text"),),
+    sort_fields=("start", "end", "mention_id"),
+)
+
+ENTITY = RecordShape(
+    name="entity_table",
+    id_field="entity_id",
+    fields=(
+        Field("entity_id", "string", "Corpus-wide entity id, stable across versions."),
+        Field("name", "string", "Canonical name of the entity."),
+        Field("label", "label", "Entity type; every mention of the entity carries this label.", inventory=ENTITY_LABELS, class_label=True),
+        Field("description", "string", "What the entity is, to tell it apart from similar ones (e.g. a city vs. its government)."),
+        *PROVENANCE_FIELDS,
+    ),
+    per_document=False,
+    sort_fields=("entity_id",),
+)
+
+FIGURE = RecordShape(
+    name="figures",
+    id_field="figure_id",
+    fields=(
+        Field("figure_id", "string", "Id of the figure, unique within the document."),
+        Field("start", "int", "Start offset (code points, inclusive)."),
+        Field("end", "int", "End offset (code points, exclusive)."),
+        Field("text", "string", "The figure text; always equals text[start:end]."),
+        Field("kind", "label", "Figure kind.", inventory=FIGURE_KINDS, class_label=True),
+        Field("value", "float", "Numeric value in base units ($100bn -> 100000000000; 50% -> 50); for dates the year, for ranges null.", nullable=True),
+        Field("value_low", "float", "Lower bound of a range or of an approximate value.", nullable=True),
+        Field("value_high", "float", "Upper bound of a range or of an approximate value.", nullable=True),
+        Field("unit", "string", "Unit of value: USD, percent, year, day, count, ...", nullable=True),
+        Field("normalized", "string", "ISO 8601 date, month, year, interval (2009/2013) or duration (P4Y) for DATE and DURATION.", nullable=True),
+        Field("approximate", "bool", "True when the text marks the figure as approximate or it cannot be resolved exactly."),
+        Field("measured", "string", "Short phrase: what the figure measures."),
+        Field("measured_entity_ids", "string_list", "Entity ids the figure is about (may be empty)."),
+        *PROVENANCE_FIELDS,
+    ),
+    spans=(Span("start", "end", "text"),),
+    sort_fields=("start", "end", "figure_id"),
+)
+
+STANCE = RecordShape(
+    name="stances",
+    id_field="stance_id",
+    fields=(
+        Field("stance_id", "string", "Id of the stance, unique within the document."),
+        Field("holder_entity_id", "string", "Entity id of who holds the stance."),
+        Field("target", "label", "What the stance is about.", inventory=STANCE_TARGETS),
+        Field("polarity", "label", "For, against or neutral.", inventory=POLARITIES, class_label=True),
+        Field("evidence_start", "int", "Start offset of the evidence span."),
+        Field("evidence_end", "int", "End offset of the evidence span (exclusive)."),
+        Field("evidence_text", "string", "The evidence text; always equals text[evidence_start:evidence_end]."),
+        Field("attribution", "label", "How the stance reaches the reader.", inventory=ATTRIBUTIONS, class_label=True),
+        *PROVENANCE_FIELDS,
+    ),
+    spans=(Span("evidence_start", "evidence_end", "evidence_text"),),
+    sort_fields=("evidence_start", "evidence_end", "stance_id"),
+)
+
+EXCEPTION = RecordShape(
+    name="exceptions",
+    id_field="exception_id",
+    fields=(
+        Field("exception_id", "string", "Id of the exception, unique within the document."),
+        Field("check", "label", "The guideline check this record waives.", inventory=EXCEPTION_CHECKS),
+        Field("start", "int", "Start offset of the waived span."),
+        Field("end", "int", "End offset (exclusive)."),
+        Field("text", "string", "The waived text; always equals text[start:end]."),
+        Field("reason", "string", "Why this is not annotated (or annotated differently)."),
+        *PROVENANCE_FIELDS,
+    ),
+    spans=(Span("start", "end", "text"),),
+    sort_fields=("start", "end", "exception_id"),
+)
+
+DOCUMENT = RecordShape(
+    name="manifest",
+    id_field="doc_id",
+    fields=(
+        Field("doc_id", "string", "Document id: the file stem in corpus/; never changes between versions."),
+        Field("title", "string", "Headline, where the text gives one.", nullable=True),
+        Field("published", "date", "Publication date (ISO 8601), where the text gives it.", nullable=True),
+        Field("source", "string", "Outlet that published the article; null when unknown.", nullable=True),
+        Field("url", "string", "Where the article was published; null when unknown.", nullable=True),
+        Field("language", "string", "BCP 47 language tag of the text."),
+        Field("event_id", "string", "The news event the article covers."),
+        Field("split", "label", "Dataset split of the document.", inventory=SPLITS),
+        Field("text_sha256", "string", "sha256 of the text file's bytes."),
+        Field("known_defects", "string_list", "Defects of the received text, found by reading it."),
+    ),
+    per_document=False,
+    sort_fields=("doc_id",),
+)
+
+ANNOTATION_LAYERS: tuple[RecordShape, ...] = (ENTITY_MENTION, FIGURE, STANCE)
+"""The annotation layers users train on, in export order."""
+
+PER_DOCUMENT_SHAPES: tuple[RecordShape, ...] = (ENTITY_MENTION, FIGURE, STANCE, EXCEPTION)
+"""Every per-document stand-off file kind: annotations/<shape.name>/<doc_id>.jsonl."""
+
+ALL_SHAPES: tuple[RecordShape, ...] = (DOCUMENT, ENTITY, *PER_DOCUMENT_SHAPES)
+
+
+def shape_by_name(name: str) -> RecordShape:
+    return next(s for s in ALL_SHAPES if s.name == name)
+
+
+# --------------------------------------------------------------------------- Hugging Face features
+
+
+def _value_feature(f: Field) -> "Any":
+    import datasets
+
+    if f.class_label and f.inventory is not None:
+        return datasets.ClassLabel(names=f.inventory.names)
+    dtype = {
+        "string": "string",
+        "date": "string",
+        "label": "string",
+        "int": "int32",
+        "float": "float64",
+        "bool": "bool",
+    }
+    if f.kind == "string_list":
+        return datasets.List(datasets.Value("string"))
+    return datasets.Value(dtype[f.kind])
+
+
+def record_features(shape: RecordShape, *, exclude: tuple[str, ...] = ()) -> "dict[str, Any]":
+    """The ``datasets`` feature dict of one record shape, in canonical field order."""
+    return {f.name: _value_feature(f) for f in shape.fields if f.name not in exclude}
+
+
+def inventory_class_label(inventory: Inventory) -> "datasets.ClassLabel":
+    import datasets
+
+    return datasets.ClassLabel(names=inventory.names)
+
+
+def ner_tag_names() -> list[str]:
+    """BIO tags over the entity types: ``O`` then ``B-X``, ``I-X`` per label in inventory order.
+
+    Derived, so appending an entity label appends two tags and keeps old ids.
+    """
+    tags = ["O"]
+    for name in ENTITY_LABELS.names:
+        tags += [f"B-{name}", f"I-{name}"]
+    return tags
