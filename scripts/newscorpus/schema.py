@@ -337,6 +337,37 @@ DOCUMENT = RecordShape(
     sort_fields=("doc_id",),
 )
 
+FIX_TYPES = Inventory(
+    "fix_type",
+    "Erratum fix types",
+    (
+        Label("added", "A record missing from the previous release was added (e.g. a missed mention)."),
+        Label("removed", "A record of the previous release was wrong and was deleted."),
+        Label("changed", "A record of the previous release kept its id but had fields corrected."),
+    ),
+)
+"""Not an annotation inventory (so not in INVENTORIES): it types the errata file only."""
+
+ERRATUM = RecordShape(
+    name="errata",
+    id_field="erratum_id",
+    fields=(
+        Field("erratum_id", "string", "Id of the correction: <version>-<nnn>, unique in the file and never reused."),
+        Field("version", "string", "The release (X.Y.Z) whose data first carries the correction."),
+        Field("previous_version", "string", "The release (X.Y.Z) that published the corrected record; null when it was never released.", nullable=True),
+        Field("date", "date", "Date of the release that carries the correction (ISO 8601)."),
+        Field("layer", "string", "File kind of the corrected record: the name of its record shape (entities, figures, stances, entity_table)."),
+        Field("doc_id", "string", "Document of the corrected record; null for corpus-wide records (the entity table).", nullable=True),
+        Field("record_id", "string", "Id of the corrected record within its layer and document."),
+        Field("fix_type", "label", "What kind of correction it is.", inventory=FIX_TYPES),
+        Field("fields", "string_list", "Names of the fields whose values changed (empty unless fix_type is changed)."),
+        Field("description", "string", "The correction in words: old -> new value per changed field."),
+    ),
+    per_document=False,
+    sort_fields=(),  # append-only: file order is release order
+)
+"""annotations/errata.jsonl: machine-readable corrections, appended by ``newscorpus release``."""
+
 ANNOTATION_LAYERS: tuple[RecordShape, ...] = (ENTITY_MENTION, FIGURE, STANCE)
 """The annotation layers users train on, in export order."""
 

@@ -49,6 +49,10 @@ class Layout:
     def entity_table_path(self) -> Path:
         return self.annotations_dir / f"{schema.ENTITY.name}.jsonl"
 
+    @property
+    def errata_path(self) -> Path:
+        return self.annotations_dir / f"{schema.ERRATUM.name}.jsonl"
+
     def text_path(self, doc_id: str) -> Path:
         return self.corpus_dir / f"{doc_id}.txt"
 
