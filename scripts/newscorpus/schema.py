@@ -171,6 +171,16 @@ INVENTORIES: tuple[Inventory, ...] = (
     SPLITS,
 )
 
+# Labels that code keys rules on, named once here so no other module spells them.
+NAME_MENTION_TYPE = "NAM"
+"""The mention type of a proper name: surface-form consistency keys on it, and NOM/PRO need one."""
+NORMALIZED_FIGURE_KINDS: tuple[str, ...] = ("DATE", "TIME", "DURATION")
+"""Figure kinds whose ``normalized`` ISO 8601 form is required unless ``approximate`` is true."""
+UNCOVERED_DIGIT = "uncovered-digit"
+"""The exception check that waives a digit outside every figure."""
+INCONSISTENT_SURFACE_FORM = "inconsistent-surface-form"
+"""The exception check that waives an occurrence of an annotated name left unannotated or relabelled."""
+
 
 # --------------------------------------------------------------------------- record shapes
 
