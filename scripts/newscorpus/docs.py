@@ -1,0 +1,305 @@
+"""``newscorpus docs``: regenerate the generated blocks of the Markdown docs.
+
+A generated block is the text between ``<!-- generated:NAME -->`` and
+``<!-- /generated:NAME -->``.  Its content is computed from the schema (label
+tables, field tables), the corpus (statistics, known defects of the texts,
+errata), the validator's check registry and the dataset prose in
+``texts.py`` -- so a fact is written once and every document that shows it is
+regenerated rather than edited.  Prose outside the blocks is left alone.
+
+``--check`` rewrites nothing and exits 1 naming each stale file and block;
+the test suite runs it, so committed docs that have drifted fail the build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from . import schema, stats, texts
+from .store import Layout, atomic_write_text, read_jsonl
+from .version import CORPUS_VERSION
+
+DOC_FILES: tuple[str, ...] = ("DATASHEET.md", "annotations/GUIDELINES.md", "README.md")
+"""Files scanned for generated blocks, relative to the root; a missing one is skipped with a note."""
+
+BLOCK_RE = re.compile(r"<!-- (/?)generated:([A-Za-z0-9_.:-]+) -->")
+
+
+class DocsError(Exception):
+    """A doc file whose blocks cannot be regenerated; the message names file, line and problem."""
+
+
+# --------------------------------------------------------------------------- block content
+
+
+class Context:
+    """What block generators read, computed lazily so a file without stats blocks never counts."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.layout = Layout(root)
+        self._stats: stats.CorpusStats | None = None
+
+    @property
+    def stats(self) -> stats.CorpusStats:
+        if self._stats is None:
+            try:
+                self._stats = stats.compute(self.root)
+            except stats.StatsError as exc:
+                raise DocsError(f"cannot compute statistics: {exc}") from exc
+        return self._stats
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+    head = list(header)
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(_md_cell(str(c)) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def inventory_tables(_: Context) -> str:
+    """Every annotation inventory with ids and definitions: what annotators and users look labels up in."""
+    parts = []
+    for inv in schema.INVENTORIES:
+        rows = [(str(i), f"`{label.name}`", label.definition) for i, label in enumerate(inv.labels)]
+        parts.append(f"**{inv.title}** (`{inv.key}`)\n\n" + _md_table(("id", "label", "definition"), rows))
+    return "\n".join(parts)
+
+
+def field_tables(_: Context) -> str:
+    """The fields of every stored record shape, so the datasheet's 'what an instance contains' cannot drift."""
+    parts = []
+    for shape in (*schema.ALL_SHAPES, schema.ERRATUM):
+        rows = []
+        for f in shape.fields:
+            kind = f"label ({f.inventory.key})" if f.inventory else f.kind
+            rows.append((f"`{f.name}`", kind + (", nullable" if f.nullable else ""), f.description))
+        parts.append(f"**{shape.name}** (id: `{shape.id_field}`)\n\n" + _md_table(("field", "type", "description"), rows))
+    return "\n".join(parts)
+
+
+def _render_tables(tables: Iterable[stats.Table]) -> str:
+    return "\n".join(f"**{t.title}**\n\n{stats.render_markdown_table(t)}" for t in tables)
+
+
+def stats_splits(ctx: Context) -> str:
+    return _render_tables([stats.split_table(ctx.stats)])
+
+
+def stats_documents(ctx: Context) -> str:
+    return _render_tables([stats.document_table(ctx.stats)])
+
+
+def stats_labels(ctx: Context) -> str:
+    return _render_tables(stats.label_tables(ctx.stats))
+
+
+def stats_entity_table(ctx: Context) -> str:
+    return _render_tables(stats.entity_table_tables(ctx.stats))
+
+
+def version_line(_: Context) -> str:
+    return f"Corpus version: **{CORPUS_VERSION}** (from `scripts/newscorpus/version.py`).\n"
+
+
+def known_defects(ctx: Context) -> str:
+    """The defects recorded in the manifest, per document: they describe the received texts."""
+    parts = []
+    for line in read_jsonl(ctx.layout.manifest_path):
+        if line.record is None:
+            raise DocsError(f"{ctx.layout.relative(ctx.layout.manifest_path)}:{line.line_no}: {line.error}")
+        doc = line.record
+        defects = doc.get("known_defects") or []
+        items = "\n".join(f"- {_md_cell(str(d))}" for d in defects) if defects else "- none recorded"
+        parts.append(f"**{doc.get('doc_id')}** ({doc.get('split')})\n\n{items}\n")
+    return "\n".join(parts)
+
+
+def errata(ctx: Context) -> str:
+    path = ctx.layout.errata_path
+    rows = []
+    if path.is_file():
+        for line in read_jsonl(path):
+            if line.record is None:
+                raise DocsError(f"{ctx.layout.relative(path)}:{line.line_no}: {line.error}")
+            r = line.record
+            rows.append(
+                (r.get("erratum_id"), r.get("version"), r.get("layer"), r.get("doc_id") or "", r.get("record_id"), r.get("fix_type"), r.get("description"))
+            )
+    if not rows:
+        return "No errata: no release has corrected a record of an earlier release yet.\n"
+    return _md_table(("erratum", "version", "layer", "doc_id", "record", "fix", "description"), rows)
+
+
+def _get(obj: Any, *names: str) -> Any:
+    for name in names:
+        value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+        if value is not None:
+            return getattr(value, "value", value)  # enums render as their value
+    return None
+
+
+def _check_entries() -> list[tuple[str, str, str, str]] | None:
+    """Rows of the validator's check registry, read defensively: None when it is not importable."""
+    try:
+        from . import validate
+    except ImportError:
+        return None
+    registry = getattr(validate, "CHECKS", None)
+    if registry is None:
+        return None
+    items = registry.items() if isinstance(registry, Mapping) else ((None, c) for c in registry)
+    rows = []
+    for key, check in items:
+        check_id = _get(check, "id", "check_id", "name") or key
+        rows.append(
+            tuple(str(x if x is not None else "") for x in (check_id, _get(check, "level"), _get(check, "severity"), _get(check, "description", "doc")))
+        )
+    return rows  # type: ignore[return-value]
+
+
+def checks_table(_: Context) -> str:
+    rows = _check_entries()
+    if rows is None:
+        return "The validator's check registry (`newscorpus.validate.CHECKS`) is not available in this build.\n"
+    return _md_table(("check id", "level", "severity", "what it finds"), [(f"`{r[0]}`", *r[1:]) for r in rows])
+
+
+def _text_block(key: str) -> Callable[[Context], str]:
+    def generate(_: Context) -> str:
+        return texts.TEXTS[key].rstrip("\n") + "\n"
+
+    return generate
+
+
+GENERATORS: dict[str, Callable[[Context], str]] = {
+    "version": version_line,
+    "inventories": inventory_tables,
+    "fields": field_tables,
+    "stats-splits": stats_splits,
+    "stats-documents": stats_documents,
+    "stats-labels": stats_labels,
+    "stats-entity-table": stats_entity_table,
+    "known-defects": known_defects,
+    "errata": errata,
+    "checks": checks_table,
+}
+"""Block name -> generator; texts are addressed as ``text:<key>`` for every key of ``texts.TEXTS``."""
+
+
+def generator_for(name: str) -> Callable[[Context], str] | None:
+    if name.startswith("text:"):
+        key = name.removeprefix("text:")
+        return _text_block(key) if key in texts.TEXTS else None
+    return GENERATORS.get(name)
+
+
+# --------------------------------------------------------------------------- blocks in a file
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    line: int  # 1-based line of the opening marker
+    content_start: int  # character offsets of the content between the markers
+    content_end: int
+
+
+def find_blocks(text: str, shown_path: str) -> list[Block]:
+    """Blocks in file order; an unclosed, stray or nested marker is an error, not a guess."""
+    blocks: list[Block] = []
+    open_name: str | None = None
+    open_at = open_line = 0
+    for match in BLOCK_RE.finditer(text):
+        closing, name = match.group(1) == "/", match.group(2)
+        line = text.count("\n", 0, match.start()) + 1
+        if not closing:
+            if open_name is not None:
+                raise DocsError(f"{shown_path}:{line}: block {name!r} opens inside block {open_name!r} (opened on line {open_line})")
+            open_name, open_at, open_line = name, match.end(), line
+        else:
+            if open_name != name:
+                raise DocsError(f"{shown_path}:{line}: closing marker for {name!r} without a matching opening marker")
+            blocks.append(Block(name, open_line, open_at, match.start()))
+            open_name = None
+    if open_name is not None:
+        raise DocsError(f"{shown_path}:{open_line}: block {open_name!r} is never closed (<!-- /generated:{open_name} -->)")
+    return blocks
+
+
+def regenerate(text: str, shown_path: str, ctx: Context) -> tuple[str, list[str]]:
+    """The file text with every block regenerated, and the names of the blocks that changed."""
+    out, stale, pos = [], [], 0
+    for block in find_blocks(text, shown_path):
+        generate = generator_for(block.name)
+        if generate is None:
+            known = ", ".join([*GENERATORS, *(f"text:{k}" for k in texts.TEXTS)])
+            raise DocsError(f"{shown_path}:{block.line}: unknown generated block {block.name!r} (known: {known})")
+        content = "\n" + generate(ctx)
+        if text[block.content_start : block.content_end] != content:
+            stale.append(block.name)
+        out += [text[pos : block.content_start], content]
+        pos = block.content_end
+    out.append(text[pos:])
+    return "".join(out), stale
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    stale_blocks: tuple[str, ...]
+    missing: bool = False
+
+
+def process(root: Path, *, write: bool, files: Iterable[str] = DOC_FILES) -> list[FileResult]:
+    """Regenerate (or only compare, when ``write`` is false) every block of every doc file."""
+    ctx = Context(root)
+    results = []
+    for rel in files:
+        path = root / rel
+        if not path.is_file():
+            results.append(FileResult(rel, (), missing=True))
+            continue
+        text = path.read_text(encoding="utf-8")
+        new_text, stale = regenerate(text, rel, ctx)
+        if write and new_text != text:
+            atomic_write_text(path, new_text)
+        results.append(FileResult(rel, tuple(stale)))
+    return results
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if any generated block is stale")
+
+
+def run(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    try:
+        results = process(root, write=not args.check)
+    except DocsError as exc:
+        print(f"newscorpus docs: error: {exc}", file=sys.stderr)
+        return 1
+    stale = False
+    for result in results:
+        if result.missing:
+            print(f"{result.path}: not found, skipped", file=sys.stderr)
+        for name in result.stale_blocks:
+            stale = True
+            if args.check:
+                print(f"{result.path}: generated block {name!r} is stale (run `newscorpus docs`)", file=sys.stderr)
+            else:
+                print(f"{result.path}: regenerated block {name!r}")
+    return 1 if (args.check and stale) else 0
