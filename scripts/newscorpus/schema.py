@@ -125,6 +125,8 @@ STANCE_TARGETS = Inventory(
         Label("russian_war_in_ukraine", "Russia's invasion of and military campaign in Ukraine, including seizing Ukrainian territory."),
         Label("india_defense_self_reliance", "India developing its domestic defence industry and diversifying its arms suppliers."),
         Label("critical_minerals_cooperation", "Cooperation between India and Russia on critical minerals and their supply chains."),
+        Label("eu_india_relations", "The relationship, trade negotiations and trade agreements between the European Union and India."),
+        Label("us_policy_toward_india", "The conduct of the United States toward India as a whole (its pressure, penalties and unpredictability), as distinct from the bilateral relationship itself (us_india_relations) and from the tariffs alone (us_tariffs_on_india)."),
     ),
 )
 
