@@ -182,6 +182,14 @@ UNCOVERED_DIGIT = "uncovered-digit"
 """The exception check that waives a digit outside every figure."""
 INCONSISTENT_SURFACE_FORM = "inconsistent-surface-form"
 """The exception check that waives an occurrence of an annotated name left unannotated or relabelled."""
+METHOD_ANNOTATIONS_CREATORS: dict[str, str] = {
+    "manual": "expert-generated",
+    "llm-authored": "machine-generated",
+    "pre-annotated+corrected": "expert-generated",
+    "labelstudio": "expert-generated",
+    "synthetic": "machine-generated",
+}
+"""Hugging Face card ``annotations_creators`` value (datasets/utils/resources/creators.json) per method."""
 
 
 # --------------------------------------------------------------------------- record shapes
