@@ -1,0 +1,226 @@
+"""Level 3 guideline (completeness) checks: what the annotation guidelines promise about coverage.
+
+* every digit lies in a figure, or an ``uncovered-digit`` exception says why not;
+* a name annotated anywhere is annotated, with the same label, at every whole-word
+  occurrence in every document, or an ``inconsistent-surface-form`` exception says why not;
+* a nominal or pronominal mention's entity is also named in the same document;
+* an exception that waives nothing is stale (a warning).
+
+The surface-form check needs every name in the corpus before it can scan any
+text, so it runs as a second pass over the documents; between the passes only
+the small ``FormIndex`` (name form -> label counts) is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .. import schema
+from .records import Rec
+from .report import FileReporter
+
+_DIGITS = re.compile(r"\d+")
+
+
+def line_of(text: str, offset: int) -> int:
+    """1-based line number of an offset, so a text finding can be opened in an editor."""
+    return text.count("\n", 0, offset) + 1
+
+
+def _spans(recs: list[Rec]) -> list[tuple[int, int]]:
+    return [(rec.get("start"), rec.get("end")) for rec in recs if rec.span_ok]
+
+
+def _mask(length: int, spans: list[tuple[int, int]]) -> bytearray:
+    covered = bytearray(length)
+    for start, end in spans:
+        covered[start:end] = b"\x01" * (end - start)
+    return covered
+
+
+def exceptions_for(check: str, exceptions: list[Rec]) -> list[Rec]:
+    return [rec for rec in exceptions if rec.span_ok and rec.ok("check") and rec.get("check") == check]
+
+
+# --------------------------------------------------------------------------- digits
+
+
+def check_digits(text: str, figures: list[Rec], exceptions: list[Rec], text_out: FileReporter, exc_out: FileReporter) -> None:
+    """Report each run of digits outside figures and exceptions, and exceptions that cover no such digit."""
+    waivers = exceptions_for(schema.UNCOVERED_DIGIT, exceptions)
+    in_figure = _mask(len(text), _spans(figures))
+    covered = _mask(len(text), _spans(waivers))
+    for i, flag in enumerate(in_figure):
+        if flag:
+            covered[i] = 1
+    for match in _DIGITS.finditer(text):
+        for start, end in _uncovered_runs(match.start(), match.end(), covered):
+            out_line = line_of(text, start)
+            text_out.add(
+                schema.UNCOVERED_DIGIT,
+                out_line,
+                f"digits {text[start:end]!r} at {start}-{end} (in {_context(text, start, end)!r}) lie in no figure; "
+                f"annotate a figure or add a {schema.UNCOVERED_DIGIT} exception",
+            )
+    for rec in waivers:
+        start, end = rec.get("start"), rec.get("end")
+        if not any(text[i].isdecimal() and not in_figure[i] for i in range(start, end)):
+            exc_out.add(
+                "unneeded-exception",
+                rec.line,
+                f"{schema.UNCOVERED_DIGIT} exception over {rec.get('text')!r} waives nothing: its span has no digit outside a figure",
+                rec.record_id(schema.EXCEPTION),
+            )
+
+
+def _uncovered_runs(start: int, end: int, covered: bytearray) -> list[tuple[int, int]]:
+    runs, run_start = [], None
+    for i in range(start, end):
+        if not covered[i] and run_start is None:
+            run_start = i
+        elif covered[i] and run_start is not None:
+            runs.append((run_start, i))
+            run_start = None
+    if run_start is not None:
+        runs.append((run_start, end))
+    return runs
+
+
+def _context(text: str, start: int, end: int, width: int = 20) -> str:
+    return " ".join(text[max(0, start - width) : end + width].split())
+
+
+# --------------------------------------------------------------------------- name mentions
+
+
+def check_name_mentions(mentions: list[Rec], out: FileReporter) -> None:
+    """Each entity referred to by NOM/PRO mentions needs a NAM mention in the same document."""
+    named = {
+        rec.get("entity_id")
+        for rec in mentions
+        if rec.ok("entity_id", "mention_type") and rec.get("mention_type") == schema.NAME_MENTION_TYPE
+    }
+    reported: set[str] = set()
+    for rec in mentions:
+        entity_id, mention_type = rec.get("entity_id"), rec.get("mention_type")
+        if not rec.ok("entity_id", "mention_type") or mention_type == schema.NAME_MENTION_TYPE:
+            continue
+        if entity_id in named or entity_id in reported:
+            continue
+        reported.add(entity_id)
+        out.add(
+            "missing-name-mention",
+            rec.line,
+            f"{mention_type} mention {rec.get('text')!r} refers to {entity_id!r}, which has no "
+            f"{schema.NAME_MENTION_TYPE} mention in this document",
+            rec.record_id(schema.ENTITY_MENTION),
+        )
+
+
+# --------------------------------------------------------------------------- surface forms
+
+
+@dataclass
+class FormIndex:
+    """Every annotated name form in the corpus with its label counts: the index kept between passes."""
+
+    labels: dict[str, Counter] = field(default_factory=dict)
+    _pattern: re.Pattern[str] | None = None
+
+    def add_mentions(self, mentions: list[Rec]) -> None:
+        for rec in mentions:
+            if rec.span_ok and rec.ok("label", "mention_type") and rec.get("mention_type") == schema.NAME_MENTION_TYPE:
+                self.labels.setdefault(rec.get("text"), Counter())[rec.get("label")] += 1
+
+    def expected_label(self, form: str) -> str:
+        """The most frequent label of a form; ties go to the label first in the inventory."""
+        counts = self.labels[form]
+        order = schema.ENTITY_LABELS.names
+        return min(counts, key=lambda label: (-counts[label], order.index(label) if label in order else len(order)))
+
+    def pattern(self) -> re.Pattern[str]:
+        """One regex for all forms, built as a trie so a scan costs the same for 10 or 100,000 forms."""
+        if self._pattern is None:
+            self._pattern = re.compile(r"(?<!\w)(?:" + _trie_pattern(self.labels) + r")(?!\w)")
+        return self._pattern
+
+
+def _trie_pattern(forms: "dict[str, Counter] | list[str]") -> str:
+    """A regex matching exactly the given strings, longest first at each position.
+
+    Each optional tail is greedy, so the engine tries the longer form before
+    falling back to a shorter one ("Sputnik India" before "Sputnik").
+    """
+    end = ""  # a key no character can take: marks "a form ends here"
+    trie: dict = {}
+    for form in forms:
+        node = trie
+        for char in form:
+            node = node.setdefault(char, {})
+        node[end] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char != end]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if end in node:
+            return "(?:" + body + ")?"
+        return body
+
+    return build(trie)
+
+
+def check_surface_forms(
+    text: str,
+    mentions: list[Rec],
+    exceptions: list[Rec],
+    forms: FormIndex,
+    text_out: FileReporter,
+    exc_out: FileReporter,
+) -> None:
+    """Every whole-word occurrence of an annotated name carries the name's label, or is waived."""
+    if not forms.labels:
+        return
+    labelled: dict[tuple[int, int], dict[str, str | None]] = {}
+    for rec in mentions:
+        if rec.span_ok and rec.ok("label"):
+            labelled.setdefault((rec.get("start"), rec.get("end")), {})[rec.get("label")] = rec.record_id(schema.ENTITY_MENTION)
+    waivers = exceptions_for(schema.INCONSISTENT_SURFACE_FORM, exceptions)
+    used: set[int] = set()
+    for match in forms.pattern().finditer(text):
+        start, end, form = match.start(), match.end(), match.group()
+        expected = forms.expected_label(form)
+        here = labelled.get((start, end), {})
+        if expected in here:
+            continue
+        covering = [i for i, rec in enumerate(waivers) if rec.get("start") <= start and end <= rec.get("end")]
+        if covering:
+            used.update(covering)
+            continue
+        text_out.add(schema.INCONSISTENT_SURFACE_FORM, line_of(text, start), _form_message(form, start, end, expected, here, forms))
+    for i, rec in enumerate(waivers):
+        if i not in used:
+            exc_out.add(
+                "unneeded-exception",
+                rec.line,
+                f"{schema.INCONSISTENT_SURFACE_FORM} exception over {rec.get('text')!r} waives nothing: "
+                "it covers no unannotated or differently labelled occurrence of an annotated name",
+                rec.record_id(schema.EXCEPTION),
+            )
+
+
+def _form_message(form: str, start: int, end: int, expected: str, here: dict[str, str | None], forms: FormIndex) -> str:
+    count = forms.labels[form][expected]
+    elsewhere = f"annotated {expected} at {count} place(s) in the corpus"
+    if here:
+        found = ", ".join(f"{label} ({mention_id})" for label, mention_id in sorted(here.items()))
+        what = f"is labelled {found} here but {elsewhere}"
+    else:
+        what = f"is not annotated here but is {elsewhere}"
+    return (
+        f"{form!r} at {start}-{end} {what}; annotate it as {expected} or add a "
+        f"{schema.INCONSISTENT_SURFACE_FORM} exception"
+    )

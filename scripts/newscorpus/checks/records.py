@@ -1,0 +1,240 @@
+"""Levels 1 and 2: each record's shape and types, then its own content.
+
+Every rule here is derived from the record shapes in ``schema``: field names,
+types and nullability from ``Field``, span checks from ``RecordShape.spans``,
+label checks from every field with an inventory.  Adding a field or a label to
+the schema therefore changes what is checked without touching this module.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from .. import schema, store
+from ..schema import Field, RecordShape
+from .iso8601 import is_calendar_date, is_iso8601
+from .report import FileReporter
+
+# A doc_id names files (corpus/<doc_id>.txt), so it must not be able to climb out of its folder.
+_DOC_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+@dataclass
+class Rec:
+    """One parsed record and which of its fields later checks must not trust."""
+
+    line: int
+    data: dict[str, Any]
+    bad: set[str] = field(default_factory=set)  # missing, wrongly typed or unknown-label fields
+    span_ok: bool = False  # every span's offsets are in range and match the stored text
+
+    def ok(self, *names: str) -> bool:
+        return not any(name in self.bad for name in names)
+
+    def get(self, name: str) -> Any:
+        return self.data.get(name)
+
+    def record_id(self, shape: RecordShape) -> str | None:
+        value = self.data.get(shape.id_field)
+        return value if isinstance(value, str) else None
+
+
+# --------------------------------------------------------------------------- level 1
+
+
+def _type_problem(f: Field, value: Any) -> str | None:
+    """Why ``value`` does not fit ``f`` (None when it does), naming the JSON type expected."""
+    if value is None:
+        return None if f.nullable else "is null, but the field is not nullable"
+    expected = {
+        "string": ("a string", lambda v: isinstance(v, str)),
+        "date": ("a date string", lambda v: isinstance(v, str)),
+        "label": ("a label string", lambda v: isinstance(v, str)),
+        "int": ("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool)),
+        "float": (
+            "a finite number",
+            lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
+        ),
+        "bool": ("true or false", lambda v: isinstance(v, bool)),
+        "string_list": ("a list of strings", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)),
+    }
+    description, fits = expected[f.kind]
+    if fits(value):
+        return None
+    return f"is {json_type(value)} {_short(value)}, expected {description}" + (" or null" if f.nullable else "")
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a Python value's type, as a user reading the file would call it."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return "null"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def check_shape(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
+    """Missing, unknown and wrongly typed fields; marks the unusable ones in ``rec.bad``."""
+    record_id = rec.record_id(shape)
+    known = set(shape.field_names)
+    for f in shape.fields:
+        if f.name not in rec.data:
+            out.add("missing-field", rec.line, f"{shape.name} record lacks field '{f.name}' ({f.kind})", record_id)
+            rec.bad.add(f.name)
+            continue
+        problem = _type_problem(f, rec.data[f.name])
+        if problem:
+            out.add("wrong-type", rec.line, f"field '{f.name}' {problem}", record_id)
+            rec.bad.add(f.name)
+    for name in rec.data:
+        if name not in known:
+            out.add(
+                "unknown-field",
+                rec.line,
+                f"unknown field '{name}'; {shape.name} records have: {', '.join(shape.field_names)}",
+                record_id,
+            )
+
+
+def iter_records(path: Path, shape: RecordShape, out: FileReporter) -> Iterator[Rec]:
+    """Parse a JSONL file lazily, reporting unreadable lines and shape problems as it goes.
+
+    Lazy so that the manifest of a 100,000-document corpus is never held in memory at once.
+    """
+    for line in store.read_jsonl(path):
+        if line.record is None:
+            out.add("invalid-json", line.line_no, line.error or "unreadable line")
+            continue
+        rec = Rec(line.line_no, line.record)
+        check_shape(shape, rec, out)
+        yield rec
+
+
+# --------------------------------------------------------------------------- level 2
+
+
+def check_labels(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
+    """Every value of a field with an inventory must be one of its names."""
+    for f in shape.label_fields:
+        value = rec.get(f.name)
+        if not rec.ok(f.name) or value is None or f.inventory is None or value in f.inventory:
+            continue
+        out.add(
+            "unknown-label",
+            rec.line,
+            f"field '{f.name}' is {value!r}, not in inventory {f.inventory.key} ({', '.join(f.inventory.names)})",
+            rec.record_id(shape),
+        )
+        rec.bad.add(f.name)
+
+
+def check_spans(shape: RecordShape, rec: Rec, text: str, out: FileReporter) -> None:
+    """Offsets in range with start < end, the stored text equal to the slice, no edge whitespace."""
+    record_id = rec.record_id(shape)
+    all_ok = True
+    for span in shape.spans:
+        if not rec.ok(span.start, span.end, span.text):
+            all_ok = False
+            continue
+        start, end, stored = rec.get(span.start), rec.get(span.end), rec.get(span.text)
+        if not 0 <= start < end <= len(text):
+            out.add(
+                "invalid-offset",
+                rec.line,
+                f"{span.start}={start}, {span.end}={end}: expected 0 <= {span.start} < {span.end} <= {len(text)} (text length)",
+                record_id,
+            )
+            all_ok = False
+            continue
+        actual = text[start:end]
+        if actual != stored:
+            out.add(
+                "span-text-mismatch",
+                rec.line,
+                f"{span.text} is {_short(stored)} but text[{start}:{end}] is {_short(actual)}",
+                record_id,
+            )
+            all_ok = False
+            continue
+        if actual != actual.strip():
+            out.add("span-whitespace", rec.line, f"{span.text} {_short(actual)} starts or ends with whitespace; trim the span", record_id)
+    rec.span_ok = all_ok and bool(shape.spans)
+
+
+def check_dates(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
+    for f in shape.fields:
+        value = rec.get(f.name)
+        if f.kind == "date" and rec.ok(f.name) and value is not None and not is_calendar_date(value):
+            out.add("invalid-date", rec.line, f"field '{f.name}' is {value!r}, expected an ISO 8601 date YYYY-MM-DD", rec.record_id(shape))
+
+
+def check_doc_id(rec: Rec, out: FileReporter) -> bool:
+    """Whether the manifest record's doc_id can safely name its files."""
+    doc_id = rec.get(schema.DOCUMENT.id_field)
+    if not rec.ok(schema.DOCUMENT.id_field):
+        return False
+    if _DOC_ID.fullmatch(doc_id):
+        return True
+    out.add(
+        "invalid-doc-id",
+        rec.line,
+        f"doc_id {doc_id!r} is not a file stem: expected letters, digits, '.', '_', '-', not starting with '.' or '-'",
+        doc_id,
+    )
+    rec.bad.add(schema.DOCUMENT.id_field)
+    return False
+
+
+def check_figure(rec: Rec, out: FileReporter) -> None:
+    """normalized required for the kinds that have a calendar form, and ISO 8601; ranges ordered."""
+    record_id = rec.record_id(schema.FIGURE)
+    kind, normalized, approximate = rec.get("kind"), rec.get("normalized"), rec.get("approximate")
+    if rec.ok("kind", "normalized", "approximate") and kind in schema.NORMALIZED_FIGURE_KINDS:
+        if normalized is None and approximate is not True:
+            out.add(
+                "missing-normalized",
+                rec.line,
+                f"a {kind} figure needs an ISO 8601 'normalized' value, or approximate=true when it cannot be resolved",
+                record_id,
+            )
+    if rec.ok("normalized") and normalized is not None and not is_iso8601(normalized):
+        out.add(
+            "invalid-normalized",
+            rec.line,
+            f"normalized {normalized!r} is not ISO 8601: expected a date (2025-12-05), month (2021-12), "
+            "year (2018), time (T10:00), interval (2009/2013) or duration (P2D)",
+            record_id,
+        )
+    if rec.ok("value_low", "value_high"):
+        low, high = rec.get("value_low"), rec.get("value_high")
+        if (low is None) != (high is None):
+            out.add("invalid-range", rec.line, f"value_low={low}, value_high={high}: a range needs both bounds, or neither", record_id)
+        elif low is not None and low > high:
+            out.add("invalid-range", rec.line, f"value_low={low} > value_high={high}: expected low <= high", record_id)
+
+
+def check_unique_ids(shape: RecordShape, recs: Iterable[Rec], out: FileReporter) -> None:
+    first_line: dict[str, int] = {}
+    for rec in recs:
+        record_id = rec.record_id(shape)
+        if record_id is None or not rec.ok(shape.id_field):
+            continue
+        if record_id in first_line:
+            out.add("duplicate-id", rec.line, f"{shape.id_field} {record_id!r} already used on line {first_line[record_id]}", record_id)
+        else:
+            first_line[record_id] = rec.line

@@ -1,0 +1,275 @@
+"""``newscorpus validate``: check a corpus root and report every problem, not just the first.
+
+Modelled on Universal Dependencies' ``validate.py``: checks come in levels
+(1 format and schema, 2 each record, 3 across records and files), every
+problem is a structured ``Finding`` with a stable check id, findings are
+collected rather than raised, and the exit status says whether any error was
+found.  ``checks.CHECKS`` lists every check id.
+
+The run streams: one document at a time (its text and its layer files), keeping
+only small indexes across documents -- the entity table, the set of doc ids and
+the annotated name forms -- so a 100,000-document corpus validates in bounded
+memory.  The surface-form check needs every name before it can scan any text,
+so it makes a second pass over the documents.
+
+Imports are standard-library only: the CLI imports this module to build its parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import schema
+from .checks import CHECKS, Finding, has_errors
+from .checks import crossref, guidelines, records
+from .checks.crossref import EntityIndex
+from .checks.guidelines import FormIndex
+from .checks.records import Rec
+from .checks.report import Reporter, silent
+from .schema import RecordShape
+from .store import Layout
+
+__all__ = ["CHECKS", "Finding", "has_errors", "validate_root", "add_arguments", "run"]
+
+
+@dataclass
+class _Run:
+    """State of one validation run: the reporter and the small cross-document indexes."""
+
+    layout: Layout
+    reporter: Reporter
+    entities: EntityIndex
+    forms: FormIndex = field(default_factory=FormIndex)
+    doc_ids: set[str] = field(default_factory=set)  # every doc_id the manifest names
+    readable: list[str] = field(default_factory=list)  # documents whose text could be read, in order
+
+    def rel(self, path: Path) -> str:
+        return self.layout.relative(path)
+
+
+def validate_root(root: Path, *, completeness: bool = True) -> list[Finding]:
+    """Every finding for the corpus under ``root``, sorted by file, line and check.
+
+    ``completeness=False`` skips the guideline checks (uncovered digits, surface-form
+    consistency, name mentions, unneeded exceptions): useful while annotation is under way.
+    """
+    layout = Layout(Path(root))
+    reporter = Reporter(completeness=completeness)
+    if not layout.manifest_path.is_file():
+        reporter.add(
+            "missing-manifest",
+            layout.relative(layout.manifest_path),
+            None,
+            f"no manifest at {layout.manifest_path}: is {root} a corpus root?",
+        )
+        return reporter.sorted()
+    state = _Run(layout, reporter, _read_entity_table(layout, reporter))
+    for rec in _manifest_documents(state):
+        _validate_document(state, rec)
+    _check_stray_files(state)
+    _check_unused_entities(state)
+    if completeness:
+        _surface_form_pass(state)
+    return reporter.sorted()
+
+
+# --------------------------------------------------------------------------- corpus-wide files
+
+
+def _read_entity_table(layout: Layout, reporter: Reporter) -> EntityIndex:
+    path = layout.entity_table_path
+    if not path.is_file():
+        return EntityIndex()
+    out = reporter.at(layout.relative(path))
+    recs = list(records.iter_records(path, schema.ENTITY, out))
+    for rec in recs:
+        records.check_labels(schema.ENTITY, rec, out)
+    records.check_unique_ids(schema.ENTITY, recs, out)
+    return EntityIndex.from_records(recs)
+
+
+def _manifest_documents(state: _Run):
+    """Manifest records, checked, one at a time; a duplicate or unusable doc_id is not yielded."""
+    shape = schema.DOCUMENT
+    out = state.reporter.at(state.rel(state.layout.manifest_path), records_are_documents=True)
+    first_line: dict[str, int] = {}
+    for rec in records.iter_records(state.layout.manifest_path, shape, out):
+        records.check_labels(shape, rec, out)
+        records.check_dates(shape, rec, out)
+        doc_id = rec.record_id(shape)
+        if doc_id is None:
+            continue
+        if doc_id in first_line:
+            out.add("duplicate-doc-id", rec.line, f"doc_id {doc_id!r} already listed on line {first_line[doc_id]}", doc_id)
+            continue
+        first_line[doc_id] = rec.line
+        state.doc_ids.add(doc_id)
+        if records.check_doc_id(rec, out):
+            yield rec
+
+
+def _check_stray_files(state: _Run) -> None:
+    """Texts the manifest does not list (warning) and annotation files for no listed document (error)."""
+    layout, reporter = state.layout, state.reporter
+    for path in sorted(layout.corpus_dir.glob("*.txt")):
+        if path.stem not in state.doc_ids:
+            reporter.add("unlisted-text-file", state.rel(path), None, f"{path.name} is not in the manifest; add it there or remove it")
+    for shape in schema.PER_DOCUMENT_SHAPES:
+        for path in sorted(layout.layer_dir(shape).glob("*.jsonl")):
+            if path.stem not in state.doc_ids:
+                reporter.add(
+                    "orphan-annotation-file",
+                    state.rel(path),
+                    None,
+                    f"{shape.name} file for document {path.stem!r}, which is not in the manifest",
+                    doc_id=path.stem,
+                )
+
+
+def _check_unused_entities(state: _Run) -> None:
+    out = state.reporter.at(state.rel(state.layout.entity_table_path))
+    for entity_id, line in state.entities.lines.items():
+        if entity_id not in state.entities.used:
+            out.add("unused-entity", line, f"entity {entity_id!r} is referred to by no mention, stance or figure", entity_id)
+
+
+# --------------------------------------------------------------------------- one document
+
+
+def _read_text(state: _Run, rec: Rec, doc_id: str) -> str | None:
+    """The document text, or None when it is missing or undecodable (its text checks are then skipped)."""
+    path = state.layout.text_path(doc_id)
+    manifest_out = state.reporter.at(state.rel(state.layout.manifest_path), records_are_documents=True)
+    if not path.is_file():
+        manifest_out.add("missing-text-file", rec.line, f"document {doc_id!r} has no text file {state.rel(path)}", doc_id)
+        return None
+    data = path.read_bytes()
+    expected = rec.get("text_sha256")
+    if rec.ok("text_sha256"):
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != expected:
+            manifest_out.add("sha256-mismatch", rec.line, f"text_sha256 is {expected} but {state.rel(path)} hashes to {actual}", doc_id)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        state.reporter.add(
+            "invalid-text-encoding",
+            state.rel(path),
+            data.count(b"\n", 0, exc.start) + 1,
+            f"not UTF-8: {exc.reason} at byte {exc.start}",
+            doc_id=doc_id,
+        )
+        return None
+
+
+def _load_layer(state: _Run, shape: RecordShape, doc_id: str, text: str | None, reporter: Reporter) -> list[Rec]:
+    """A document's records of one layer, with levels 1-3 record checks reported to ``reporter``."""
+    path = state.layout.layer_path(shape, doc_id)
+    if not path.is_file():
+        return []
+    out = reporter.at(state.rel(path), doc_id)
+    recs = list(records.iter_records(path, shape, out))
+    for rec in recs:
+        records.check_labels(shape, rec, out)
+        records.check_dates(shape, rec, out)
+        if text is not None:
+            records.check_spans(shape, rec, text, out)
+        if shape is schema.FIGURE:
+            records.check_figure(rec, out)
+        crossref.check_entity_refs(shape, rec, state.entities, out)
+    records.check_unique_ids(shape, recs, out)
+    crossref.check_duplicate_spans(shape, recs, out)
+    return recs
+
+
+def _validate_document(state: _Run, rec: Rec) -> None:
+    doc_id = rec.record_id(schema.DOCUMENT)
+    assert doc_id is not None  # _manifest_documents yields only usable ids
+    text = _read_text(state, rec, doc_id)
+    layers = {shape.name: _load_layer(state, shape, doc_id, text, state.reporter) for shape in schema.PER_DOCUMENT_SHAPES}
+    mentions = layers[schema.ENTITY_MENTION.name]
+    exceptions = layers[schema.EXCEPTION.name]
+    if state.reporter.completeness:
+        guidelines.check_name_mentions(mentions, state.reporter.at(_layer_file(state, schema.ENTITY_MENTION, doc_id), doc_id))
+    if text is None:
+        return
+    state.readable.append(doc_id)
+    state.forms.add_mentions(mentions)
+    if state.reporter.completeness:
+        guidelines.check_digits(
+            text,
+            layers[schema.FIGURE.name],
+            exceptions,
+            state.reporter.at(state.rel(state.layout.text_path(doc_id)), doc_id),
+            state.reporter.at(_layer_file(state, schema.EXCEPTION, doc_id), doc_id),
+        )
+
+
+def _layer_file(state: _Run, shape: RecordShape, doc_id: str) -> str:
+    return state.rel(state.layout.layer_path(shape, doc_id))
+
+
+def _surface_form_pass(state: _Run) -> None:
+    """Second pass: scan each readable text once with the regex of every annotated name."""
+    if not state.forms.labels:
+        return
+    for doc_id in state.readable:
+        text_path = state.layout.text_path(doc_id)
+        text = text_path.read_bytes().decode("utf-8")
+        quiet = silent()  # these files were checked in the first pass; do not report twice
+        mentions = _load_layer(state, schema.ENTITY_MENTION, doc_id, text, quiet)
+        exceptions = _load_layer(state, schema.EXCEPTION, doc_id, text, quiet)
+        guidelines.check_surface_forms(
+            text,
+            mentions,
+            exceptions,
+            state.forms,
+            state.reporter.at(state.rel(text_path), doc_id),
+            state.reporter.at(_layer_file(state, schema.EXCEPTION, doc_id), doc_id),
+        )
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="text for people (default), json for tools")
+    parser.add_argument(
+        "--no-completeness",
+        action="store_true",
+        help="skip the guideline checks (uncovered digits, surface forms, name mentions, unneeded exceptions)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the findings; exit 1 when any is an error, so scripts and CI can stop on bad data."""
+    findings = validate_root(args.root, completeness=not args.no_completeness)
+    if args.format == "json":
+        print(json.dumps([asdict(f) for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            print(format_finding(finding))
+        print(summary(findings))
+    return 1 if has_errors(findings) else 0
+
+
+def format_finding(finding: Finding) -> str:
+    """``file:line: severity [check-id] doc/record: message`` -- the shape editors and grep expect."""
+    where = finding.file if finding.line is None else f"{finding.file}:{finding.line}"
+    parts = [finding.doc_id, finding.record_id if finding.record_id != finding.doc_id else None]
+    who = "/".join(part for part in parts if part)
+    return f"{where}: {finding.severity} [{finding.check}] {who + ': ' if who else ''}{finding.message}"
+
+
+def summary(findings: list[Finding]) -> str:
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    files = len({f.file for f in findings})
+    if not findings:
+        return "valid: 0 errors, 0 warnings"
+    verdict = "INVALID" if errors else "valid"
+    return f"{verdict}: {errors} error(s), {warnings} warning(s) in {files} file(s)"
