@@ -182,6 +182,8 @@ UNCOVERED_DIGIT = "uncovered-digit"
 """The exception check that waives a digit outside every figure."""
 INCONSISTENT_SURFACE_FORM = "inconsistent-surface-form"
 """The exception check that waives an occurrence of an annotated name left unannotated or relabelled."""
+LABELSTUDIO_METHOD = "labelstudio"
+"""The method of a record created or changed in Label Studio and pulled back by ``newscorpus ls pull``."""
 METHOD_ANNOTATIONS_CREATORS: dict[str, str] = {
     "manual": "expert-generated",
     "llm-authored": "machine-generated",
