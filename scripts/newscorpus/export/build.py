@@ -1,0 +1,74 @@
+"""``newscorpus build``: validate, then write the Hugging Face export.
+
+The export is only ever built from a corpus the validator passes: any error
+finding stops the build with exit 1 before anything is written, so a
+published export never carries a known-bad annotation.  The build itself
+happens in a temporary folder next to the destination that is swapped in at
+the end, so a failure at any point leaves the previous export untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..texts import DATASET_SLUG
+
+DIST_DIR = "dist"
+
+
+def default_out(root: Path) -> Path:
+    return root / DIST_DIR / DATASET_SLUG
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=None, help=f"export folder (default: <root>/{DIST_DIR}/{DATASET_SLUG}/)")
+    parser.add_argument(
+        "--max-shard-rows",
+        type=int,
+        default=None,
+        help="start a new Parquet shard after this many rows (default: no row limit)",
+    )
+    parser.add_argument(
+        "--max-shard-mb",
+        type=float,
+        default=256.0,
+        help="start a new Parquet shard once a shard reaches this size in MiB (default: 256)",
+    )
+
+
+def validation_errors(root: Path) -> list[str]:
+    """The validator's error findings, formatted; warnings do not block a build."""
+    from ..checks.registry import ERROR
+    from ..validate import format_finding, has_errors, validate_root
+
+    findings = validate_root(root)
+    if not has_errors(findings):
+        return []
+    return [format_finding(f) for f in findings if f.severity == ERROR]
+
+
+def run(args: argparse.Namespace) -> int:
+    from .exporter import build_atomically, print_alignment_warnings
+    from .parquet import ShardPolicy
+    from .rows import ExportError
+
+    root: Path = args.root
+    out: Path = args.out if args.out is not None else default_out(root)
+    errors = validation_errors(root)
+    if errors:
+        for line in errors:
+            print(line, file=sys.stderr)
+        print(f"build refused: the validator found {len(errors)} error(s); {out} was not changed", file=sys.stderr)
+        return 1
+    try:
+        policy = ShardPolicy(max_shard_rows=args.max_shard_rows, max_shard_bytes=int(args.max_shard_mb * 1024 * 1024))
+        result = build_atomically(root, out, policy)
+    except (ExportError, ValueError) as exc:
+        print(f"build failed: {exc}; {out} was not changed", file=sys.stderr)
+        return 1
+    print_alignment_warnings(result)
+    counts = ", ".join(f"{split} {n}" for split, n in result.documents.items())
+    print(f"wrote {result.out} (documents: {counts})")
+    return 0

@@ -1,0 +1,240 @@
+"""The export's dataset card (README.md): YAML metadata from the library, prose from texts.py.
+
+The YAML header is produced by ``huggingface_hub.DatasetCardData`` with
+``DatasetInfosDict`` and ``MetadataConfigs`` -- the calls ``push_to_hub``
+makes -- so it is exactly what the Hub and ``load_dataset`` expect.  The body
+follows the Hugging Face dataset card template's headings; its prose comes
+from ``newscorpus.texts`` (shared with DATASHEET.md and croissant.json) and
+its tables from the data that was just written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import schema, store, texts
+from ..version import CORPUS_VERSION
+from .features import CONFIGS, config_features, config_spec
+
+if TYPE_CHECKING:  # pragma: no cover
+    from huggingface_hub import DatasetCardData
+
+    from .exporter import ExportResult
+
+LICENSE_FILE = "LICENSE.md"
+LICENSE_NAME = "annotations-cc-by-4.0-texts-unknown"
+"""The card's ``license_name``: the annotations' licence is known, the texts' is not."""
+
+LANGUAGE_CREATORS = ["found"]
+SOURCE_DATASETS = ["original"]
+TASK_CATEGORIES = ["token-classification", "text-classification"]
+TASK_IDS = ["named-entity-recognition", "multi-class-classification"]
+"""Hub sub-task ids (huggingface.js packages/tasks/src/pipelines.ts): NER for ``ner``/``entities``,
+multi-class classification for stance polarity.  ``datasets`` ships no offline list of task ids."""
+
+SIZE_CATEGORY_BOUNDS: tuple[tuple[int, str], ...] = (
+    (1_000, "n<1K"),
+    (10_000, "1K<n<10K"),
+    (100_000, "10K<n<100K"),
+    (1_000_000, "100K<n<1M"),
+    (10_000_000, "1M<n<10M"),
+)
+
+
+def size_category(n: int) -> str:
+    """The Hub's size bucket for ``n`` documents (values from datasets' size_categories.json)."""
+    return next((label for bound, label in SIZE_CATEGORY_BOUNDS if n < bound), "10M<n<100M")
+
+
+def annotations_creators(methods: set[str]) -> list[str]:
+    """Creators derived from the provenance of the records actually exported."""
+    return sorted({schema.METHOD_ANNOTATIONS_CREATORS[m] for m in methods}) or ["no-annotation"]
+
+
+def card_data(result: "ExportResult") -> "DatasetCardData":
+    from datasets.info import DatasetInfo, DatasetInfosDict
+    from datasets.splits import SplitDict, SplitInfo
+    from datasets.utils.metadata import MetadataConfigs
+    from huggingface_hub import DatasetCardData
+
+    languages = sorted(result.languages)
+    data = DatasetCardData(
+        pretty_name=texts.PRETTY_NAME,
+        language=languages,
+        license="other",
+        license_name=LICENSE_NAME,
+        license_link=LICENSE_FILE,
+        license_details=texts.TEXTS["license"],
+        annotations_creators=annotations_creators(result.methods),
+        language_creators=LANGUAGE_CREATORS,
+        multilinguality="monolingual" if len(languages) == 1 else "multilingual",
+        size_categories=[size_category(sum(result.documents.values()))],
+        source_datasets=SOURCE_DATASETS,
+        task_categories=TASK_CATEGORIES,
+        task_ids=TASK_IDS,
+        version=CORPUS_VERSION,
+    )
+    infos = {}
+    for spec in CONFIGS:
+        splits = SplitDict()
+        for split in result.splits:
+            stats = result.stats[spec.name][split]
+            splits.add(SplitInfo(name=split, num_bytes=stats.num_bytes, num_examples=stats.num_examples))
+        per_split = result.stats[spec.name].values()
+        infos[spec.name] = DatasetInfo(
+            features=config_features(spec.name),
+            splits=splits,
+            download_size=sum(p.stat().st_size for s in per_split for p in s.files),
+            dataset_size=sum(s.num_bytes for s in per_split),
+        )
+    DatasetInfosDict(infos).to_dataset_card_data(data)
+    MetadataConfigs(
+        {
+            spec.name: {
+                **({"default": True} if spec.default else {}),
+                "data_files": [{"split": split, "path": f"data/{spec.name}/{split}-*.parquet"} for split in result.splits],
+            }
+            for spec in CONFIGS
+        }
+    ).to_dataset_card_data(data)
+    return data
+
+
+# --------------------------------------------------------------------------- body
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    def cell(value: Any) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _split_table(result: "ExportResult") -> str:
+    header = ["config", "one row is", *result.splits]
+    rows = [[f"`{spec.name}`", spec.row, *(result.stats[spec.name][s].num_examples for s in result.splits)] for spec in CONFIGS]
+    return _table(header, rows)
+
+
+def _feature_type(feature: Any) -> str:
+    import datasets
+
+    if isinstance(feature, datasets.ClassLabel):
+        return "ClassLabel"
+    if isinstance(feature, datasets.List):
+        inner = feature.feature
+        return "list of structs" if isinstance(inner, dict) else f"list of {_feature_type(inner)}"
+    if isinstance(feature, datasets.Value):
+        return feature.dtype
+    return type(feature).__name__
+
+
+def _columns_table(name: str) -> str:
+    features = config_features(name)
+    rows = [[f"`{col}`", _feature_type(features[col]), desc] for col, desc in config_spec(name).columns]
+    return _table(["column", "type", "description"], rows)
+
+
+def _label_tables(result: "ExportResult") -> str:
+    """One table per ClassLabel column: label, id, definition and count per split."""
+    blocks = []
+    for shape in schema.ANNOTATION_LAYERS:
+        for f in shape.fields:
+            if not f.class_label or f.inventory is None:
+                continue
+            rows = []
+            for i, label in enumerate(f.inventory.labels):
+                counts = [result.labels.get(s, shape.name, f.name)[label.name] for s in result.splits]
+                rows.append([i, f"`{label.name}`", label.definition, *counts])
+            blocks.append(f"**`{shape.name}.{f.name}`** ({f.inventory.title})\n\n" + _table(["id", "label", "definition", *result.splits], rows))
+    return "\n\n".join(blocks)
+
+
+def _loading_snippet() -> str:
+    lines = ["```python", "from datasets import load_dataset", ""]
+    for spec in CONFIGS:
+        config = "" if spec.default else f', "{spec.name}"'
+        lines.append(f'{spec.name} = load_dataset("path/to/{texts.DATASET_SLUG}"{config})')
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def _text(key: str) -> str:
+    return texts.TEXTS[key]
+
+
+def card_body(result: "ExportResult") -> str:
+    from .exporter import ALIGNMENT_FILE, CHECKSUM_FILE, CROISSANT_FILE
+
+    version = CORPUS_VERSION
+    sections = [
+        f"# {texts.PRETTY_NAME}",
+        f"Corpus version **{version}** (also in every Parquet file's schema metadata and in `corpus_version`).",
+        "## Dataset Details",
+        "### Dataset Description",
+        _text("summary"),
+        f"- **Curated by:** {texts.CREATORS}\n- **Language(s):** {', '.join(sorted(result.languages))}\n"
+        f"- **License:** annotations {texts.ANNOTATIONS_LICENSE.upper()}; article texts unknown (see [License](#license))",
+        "### Dataset Sources",
+        _text("dataset_sources"),
+        "## Uses",
+        "### Direct Use",
+        _text("direct_use"),
+        "### Out-of-Scope Use",
+        _text("out_of_scope_use"),
+        "## Dataset Structure",
+        "Configs and number of rows per split:",
+        _split_table(result),
+        "Load a config (no loading script; the `documents` config is the default):",
+        _loading_snippet(),
+        _text("export_offsets"),
+        _text("export_entity_table_splits"),
+        _text("export_ner"),
+        f"Name mentions that do not align with token boundaries are left untagged and listed in `{ALIGNMENT_FILE}` "
+        f"({result.misaligned} in this build).",
+        *[block for spec in CONFIGS for block in (f"### `{spec.name}`", f"One row is {spec.row}.", _columns_table(spec.name))],
+        "### Labels",
+        "ClassLabel ids follow the order below, which never changes between versions (labels are only appended).",
+        _label_tables(result),
+        "## Dataset Creation",
+        "### Curation Rationale",
+        _text("curation_rationale"),
+        "### Source Data",
+        "#### Data Collection and Processing",
+        _text("data_collection"),
+        "#### Who are the source data producers?",
+        _text("source_data_producers"),
+        "### Annotations",
+        "#### Annotation process",
+        _text("annotation_protocol"),
+        f"Annotations per item: {_text('annotations_per_item')}",
+        "#### Who are the annotators?",
+        _text("annotators"),
+        "#### Personal and Sensitive Information",
+        _text("personal_sensitive_information"),
+        "## Bias, Risks, and Limitations",
+        _text("limitations"),
+        _text("biases"),
+        "### Recommendations",
+        _text("recommendations"),
+        "## License",
+        _text("license"),
+        "## Files",
+        f"`data/<config>/<split>-0000i-of-0000N.parquet` (zstd), `{CROISSANT_FILE}` (Croissant with Responsible-AI fields), "
+        f"`{ALIGNMENT_FILE}`, `{LICENSE_FILE}`, and `{CHECKSUM_FILE}` (check with `sha256sum -c {CHECKSUM_FILE}`).",
+        "## Citation",
+        _text("citation"),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def write_card(path: Path, result: "ExportResult") -> None:
+    from huggingface_hub import DatasetCard
+
+    data = card_data(result)
+    card = DatasetCard(f"---\n{data.to_yaml()}\n---\n\n{card_body(result)}")
+    store.atomic_write_text(path, str(card))
+    store.atomic_write_text(path.parent / LICENSE_FILE, f"# License\n\n{_text('license')}\n")

@@ -1,0 +1,279 @@
+"""``croissant.json``: Croissant 1.1 metadata with the Responsible-AI (RAI) fields.
+
+The Hub generates a Croissant file for Parquet datasets but without the RAI
+block; this one carries it, from the same ``newscorpus.texts`` prose as the
+card and DATASHEET.md.  Distribution entries list every Parquet shard with its
+sha256; record sets are derived from the configs' Features, and each
+ClassLabel column references an enumeration record set whose inline data is
+the schema inventory (id -> name), so ids can be decoded without ``datasets``.
+
+Written as plain JSON (mlcroissant is a test dependency, not a runtime one);
+the test suite validates it with ``mlcroissant.Dataset(jsonld=...)``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import schema, store, texts
+from ..version import CORPUS_VERSION
+from .features import CONFIGS, config_features, config_spec
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .exporter import ExportResult
+
+CROISSANT_VERSION = "http://mlcommons.org/croissant/1.1"
+RAI_VERSION = "http://mlcommons.org/croissant/RAI/1.0"
+PARQUET = "application/x-parquet"
+ANNOTATIONS_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+CONTEXT: dict[str, Any] = {
+    "@language": "en",
+    "@vocab": "https://schema.org/",
+    "arrayShape": "cr:arrayShape",
+    "citeAs": "cr:citeAs",
+    "column": "cr:column",
+    "conformsTo": "dct:conformsTo",
+    "containedIn": "cr:containedIn",
+    "cr": "http://mlcommons.org/croissant/",
+    "rai": "http://mlcommons.org/croissant/RAI/",
+    "data": {"@id": "cr:data", "@type": "@json"},
+    "dataType": {"@id": "cr:dataType", "@type": "@vocab"},
+    "dct": "http://purl.org/dc/terms/",
+    "examples": {"@id": "cr:examples", "@type": "@json"},
+    "extract": "cr:extract",
+    "field": "cr:field",
+    "fileProperty": "cr:fileProperty",
+    "fileObject": "cr:fileObject",
+    "fileSet": "cr:fileSet",
+    "format": "cr:format",
+    "includes": "cr:includes",
+    "isArray": "cr:isArray",
+    "isLiveDataset": "cr:isLiveDataset",
+    "jsonPath": "cr:jsonPath",
+    "key": "cr:key",
+    "md5": "cr:md5",
+    "parentField": "cr:parentField",
+    "path": "cr:path",
+    "recordSet": "cr:recordSet",
+    "references": "cr:references",
+    "regex": "cr:regex",
+    "repeated": "cr:repeated",
+    "replace": "cr:replace",
+    "sc": "https://schema.org/",
+    "separator": "cr:separator",
+    "source": "cr:source",
+    "subField": "cr:subField",
+    "transform": "cr:transform",
+}
+"""The standard Croissant JSON-LD context (as mlcroissant writes it for 1.1)."""
+
+VALUE_TYPES = {
+    "string": "sc:Text",
+    "int32": "sc:Integer",
+    "int64": "sc:Integer",
+    "float64": "sc:Float",
+    "bool": "sc:Boolean",
+}
+
+
+def _fileset_id(config: str) -> str:
+    return f"parquet-files-{config}"
+
+
+def _enum_id(inventory_key: str) -> str:
+    return f"label-{inventory_key}"
+
+
+def _class_label_inventories() -> dict[tuple[str, ...], schema.Inventory | None]:
+    """ClassLabel name lists -> the schema inventory they come from (None for the derived NER tags)."""
+    known: dict[tuple[str, ...], schema.Inventory | None] = {tuple(inv.names): inv for inv in schema.INVENTORIES}
+    known.setdefault(tuple(schema.ner_tag_names()), None)
+    return known
+
+
+NER_TAGS_ENUM = "ner_tag"
+
+
+def _enum_key(names: list[str]) -> str:
+    inventory = _class_label_inventories().get(tuple(names))
+    return inventory.key if inventory is not None else NER_TAGS_ENUM
+
+
+def _field(record_set: str, name: str, feature: Any, description: str, source: dict[str, Any] | None) -> dict[str, Any]:
+    """One Croissant field for a ``datasets`` feature; lists become isArray, structs subFields."""
+    import datasets
+
+    field_id = f"{record_set}/{name}"
+    out: dict[str, Any] = {"@type": "cr:Field", "@id": field_id, "name": name, "description": description}
+    if isinstance(feature, datasets.List):
+        out.update(_field(record_set, name, feature.feature, description, source))
+        out["isArray"] = True
+        out["arrayShape"] = "-1"
+        return out
+    if isinstance(feature, dict):
+        out["dataType"] = "sc:Thing"
+        if source is not None:
+            out["source"] = source
+        out["subField"] = [
+            _field(field_id, sub, sub_feature, f"`{sub}` of `{name}`.", _sub_source(source, sub))
+            for sub, sub_feature in feature.items()
+        ]
+        return out
+    if isinstance(feature, datasets.ClassLabel):
+        enum = _enum_id(_enum_key(feature.names))
+        out["dataType"] = "sc:Integer"
+        out["references"] = {"field": {"@id": f"{enum}/id"}}
+    else:
+        out["dataType"] = VALUE_TYPES[feature.dtype]
+    if source is not None:
+        out["source"] = source
+    return out
+
+
+def _sub_source(parent: dict[str, Any] | None, sub: str) -> dict[str, Any] | None:
+    if parent is None:
+        return None
+    return {"fileSet": parent["fileSet"], "extract": {"column": parent["extract"]["column"]}, "transform": {"jsonPath": sub}}
+
+
+def _record_set(config: str, splits: list[str]) -> dict[str, Any]:
+    spec = config_spec(config)
+    features = config_features(config)
+    fileset = {"@id": _fileset_id(config)}
+    fields = [
+        {
+            "@type": "cr:Field",
+            "@id": f"{config}/split",
+            "name": "split",
+            "description": f"Split of the row: one of {', '.join(splits)} (from the file name).",
+            "dataType": "sc:Text",
+            "source": {
+                "fileSet": fileset,
+                "extract": {"fileProperty": "filename"},
+                "transform": {"regex": r"^(\w+)-\d{5}-of-\d{5}\.parquet$"},
+            },
+        }
+    ]
+    for column, description in spec.columns:
+        source = {"fileSet": fileset, "extract": {"column": column}}
+        fields.append(_field(config, column, features[column], description, source))
+    return {
+        "@type": "cr:RecordSet",
+        "@id": config,
+        "name": config,
+        "description": f"The `{config}` config: one record is {spec.row}.",
+        "field": fields,
+    }
+
+
+def _enum_record_sets() -> list[dict[str, Any]]:
+    """Inline id -> name tables for every ClassLabel used by the configs, from the schema."""
+    import datasets
+
+    seen: dict[str, list[str]] = {}
+    for spec in CONFIGS:
+        for feature in _walk(config_features(spec.name)):
+            if isinstance(feature, datasets.ClassLabel):
+                seen.setdefault(_enum_key(feature.names), feature.names)
+    out = []
+    for key, names in seen.items():
+        enum = _enum_id(key)
+        out.append(
+            {
+                "@type": "cr:RecordSet",
+                "@id": enum,
+                "name": enum,
+                "description": f"ClassLabel ids of `{key}`: the position of a name is its id.",
+                "dataType": "sc:Enumeration",
+                "key": {"@id": f"{enum}/id"},
+                "field": [
+                    {"@type": "cr:Field", "@id": f"{enum}/id", "name": "id", "description": "ClassLabel id.", "dataType": "sc:Integer"},
+                    {"@type": "cr:Field", "@id": f"{enum}/name", "name": "name", "description": "Label name.", "dataType": "sc:Text"},
+                ],
+                "data": [{f"{enum}/id": i, f"{enum}/name": name} for i, name in enumerate(names)],
+            }
+        )
+    return out
+
+
+def _walk(feature: Any):
+    import datasets
+
+    if isinstance(feature, dict):
+        for sub in feature.values():
+            yield from _walk(sub)
+    elif isinstance(feature, datasets.List):
+        yield from _walk(feature.feature)
+    else:
+        yield feature
+
+
+def _distribution(result: "ExportResult") -> list[dict[str, Any]]:
+    from .exporter import sha256_path
+
+    out: list[dict[str, Any]] = []
+    for spec in CONFIGS:
+        files = [p for split in result.splits for p in result.stats[spec.name][split].files]
+        for path in files:
+            rel = path.relative_to(result.out).as_posix()
+            out.append(
+                {
+                    "@type": "cr:FileObject",
+                    "@id": rel,
+                    "name": rel,
+                    "description": f"`{spec.name}` config, one shard of split {path.name.split('-', 1)[0]}.",
+                    "contentUrl": rel,
+                    "encodingFormat": PARQUET,
+                    "sha256": sha256_path(path),
+                }
+            )
+        out.append(
+            {
+                "@type": "cr:FileSet",
+                "@id": _fileset_id(spec.name),
+                "name": _fileset_id(spec.name),
+                "description": f"Parquet shards of the `{spec.name}` config, all splits.",
+                "containedIn": [{"@id": p.relative_to(result.out).as_posix()} for p in files],
+                "encodingFormat": PARQUET,
+                "includes": f"data/{spec.name}/*.parquet",
+            }
+        )
+    return out
+
+
+def croissant(result: "ExportResult") -> dict[str, Any]:
+    t = texts.TEXTS
+    return {
+        "@context": CONTEXT,
+        "@type": "sc:Dataset",
+        "conformsTo": [CROISSANT_VERSION, RAI_VERSION],
+        "name": texts.DATASET_SLUG,
+        "alternateName": texts.PRETTY_NAME,
+        "description": t["summary"],
+        "version": CORPUS_VERSION,
+        "inLanguage": sorted(result.languages),
+        "creator": {"@type": "sc:Organization", "name": texts.CREATORS},
+        "license": [ANNOTATIONS_LICENSE_URL, t["license"]],
+        "citeAs": t["citation"],
+        "keywords": ["named entities", "figures", "stance", "news", "India", "Russia"],
+        "rai:dataCollection": t["data_collection"],
+        "rai:dataCollectionType": ["Others"],
+        "rai:dataCollectionRawData": t["data_collection"],
+        "rai:dataAnnotationProtocol": t["annotation_protocol"],
+        "rai:annotationsPerItem": t["annotations_per_item"],
+        "rai:dataAnnotationPlatform": t["annotation_platform"],
+        "rai:dataUseCases": t["direct_use"],
+        "rai:dataLimitations": t["limitations"],
+        "rai:dataBiases": t["biases"],
+        "rai:personalSensitiveInformation": t["personal_sensitive_information"],
+        "rai:dataReleaseMaintenancePlan": t["maintenance"],
+        "distribution": _distribution(result),
+        "recordSet": _enum_record_sets() + [_record_set(spec.name, result.splits) for spec in CONFIGS],
+    }
+
+
+def write_croissant(path: Path, result: "ExportResult") -> None:
+    store.atomic_write_text(path, json.dumps(croissant(result), ensure_ascii=False, indent=2) + "\n")

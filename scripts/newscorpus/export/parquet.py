@@ -1,0 +1,203 @@
+"""Streaming, sharded, byte-reproducible Parquet writing for one config split.
+
+Rows arrive one at a time (the build walks documents one by one); they are
+converted to Arrow in small batches, written as row groups, and a new shard is
+started when the current one reaches the row or byte limit, so memory stays
+flat however large the corpus is.  Files are written with the ``Features``'
+own Arrow schema, whose ``huggingface`` metadata lets ``datasets`` restore
+ClassLabels on reload, plus the corpus version.  pyarrow writes no timestamps,
+so the same rows give the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:  # pragma: no cover
+    import datasets
+    import pyarrow as pa
+
+VERSION_METADATA_KEY = b"newscorpus_corpus_version"
+"""Schema metadata key of the corpus version in every exported Parquet file."""
+
+COMPRESSION = "zstd"
+
+
+@dataclass(frozen=True)
+class ShardPolicy:
+    """When to cut row groups and shards; the defaults suit both 2 and 100,000 documents."""
+
+    max_shard_rows: int | None = None
+    max_shard_bytes: int | None = 256 * 1024 * 1024
+    row_group_rows: int = 10_000
+    row_group_bytes: int = 32 * 1024 * 1024
+    batch_rows: int = 512
+
+    def __post_init__(self) -> None:
+        for name in ("max_shard_rows", "max_shard_bytes"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValueError(f"{name} must be a positive number, got {value}")
+        for name in ("row_group_rows", "row_group_bytes", "batch_rows"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be a positive number, got {getattr(self, name)}")
+
+
+@dataclass
+class SplitStats:
+    """What the card and the Croissant file need to know about one written split."""
+
+    num_examples: int = 0
+    num_bytes: int = 0  # Arrow in-memory size, as datasets reports it
+    files: list[Path] = field(default_factory=list)
+
+
+def compile_encoder(feature: Any) -> Callable[[Any], Any]:
+    """A function that turns a row of label names into the stored form (ClassLabel ids).
+
+    Built once per config from its Features, so encoding a row is a few dict
+    lookups rather than ``Features.encode_example``'s generic walk.
+    """
+    import datasets
+
+    if isinstance(feature, (datasets.Features, dict)):
+        parts = {name: compile_encoder(sub) for name, sub in feature.items()}
+        return lambda row: None if row is None else {name: enc(row.get(name)) for name, enc in parts.items()}
+    if isinstance(feature, (datasets.List, datasets.LargeList)):
+        inner = compile_encoder(feature.feature)
+        return lambda values: None if values is None else [inner(v) for v in values]
+    if isinstance(feature, datasets.ClassLabel):
+        ids = {name: i for i, name in enumerate(feature.names)}
+        return lambda value: None if value is None else ids[value]
+    return lambda value: value
+
+
+def arrow_schema(features: "datasets.Features", corpus_version: str) -> "pa.Schema":
+    """The Features' Arrow schema with its ``huggingface`` metadata plus the corpus version."""
+    schema = features.arrow_schema
+    metadata = dict(schema.metadata or {})
+    metadata[VERSION_METADATA_KEY] = corpus_version.encode("utf-8")
+    return schema.with_metadata(metadata)
+
+
+def shard_name(split: str, index: int, count: int) -> str:
+    return f"{split}-{index:05d}-of-{count:05d}.parquet"
+
+
+class SplitWriter:
+    """Writes the rows of one config split into ``<folder>/<split>-0000i-of-0000N.parquet``.
+
+    Shards are written under temporary names and renamed once the count is
+    known; the whole folder is itself a temporary build folder, so nothing
+    half-written is ever visible at the destination.
+    """
+
+    def __init__(self, folder: Path, split: str, features: "datasets.Features", corpus_version: str, policy: ShardPolicy):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._pa, self._pq = pa, pq
+        self.folder, self.split, self.policy = folder, split, policy
+        self.schema = arrow_schema(features, corpus_version)
+        self.encode = compile_encoder(features)
+        self.stats = SplitStats()
+        self._pending_rows: list[dict[str, Any]] = []
+        self._batches: list[Any] = []
+        self._batched_rows = 0
+        self._batched_bytes = 0
+        self._shard_paths: list[Path] = []
+        self._writer: Any = None
+        self._handle: Any = None
+        self._shard_rows = 0
+        folder.mkdir(parents=True, exist_ok=True)
+
+    # ------------------------------------------------------------------ rows in
+
+    def add(self, row: dict[str, Any]) -> None:
+        self._pending_rows.append(self.encode(row))
+        if len(self._pending_rows) >= self.policy.batch_rows:
+            self._to_batch()
+        if self.policy.max_shard_rows is not None and self._shard_rows + self._buffered_rows() >= self.policy.max_shard_rows:
+            self._flush_row_group()
+            self._close_shard()
+        elif self._batched_rows >= self.policy.row_group_rows or self._batched_bytes >= self.policy.row_group_bytes:
+            self._flush_row_group()
+            self._roll_if_full()
+
+    def _buffered_rows(self) -> int:
+        return self._batched_rows + len(self._pending_rows)
+
+    def _to_batch(self) -> None:
+        if not self._pending_rows:
+            return
+        batch = self._pa.RecordBatch.from_pylist(self._pending_rows, schema=self.schema)
+        self._pending_rows = []
+        self._batches.append(batch)
+        self._batched_rows += batch.num_rows
+        self._batched_bytes += batch.nbytes
+
+    # ------------------------------------------------------------------ files out
+
+    def _open_shard(self) -> None:
+        path = self.folder / f".{self.split}-{len(self._shard_paths):05d}.parquet.partial"
+        self._shard_paths.append(path)
+        self._handle = open(path, "wb")
+        self._writer = self._pq.ParquetWriter(
+            self._handle,
+            self.schema,
+            compression=COMPRESSION,
+            write_statistics=True,
+        )
+        self._shard_rows = 0
+
+    def _flush_row_group(self) -> None:
+        self._to_batch()
+        if not self._batches:
+            return
+        if self._writer is None:
+            self._open_shard()
+        table = self._pa.Table.from_batches(self._batches, schema=self.schema)
+        self._writer.write_table(table, row_group_size=table.num_rows)
+        self.stats.num_examples += table.num_rows
+        self.stats.num_bytes += self._batched_bytes
+        self._shard_rows += table.num_rows
+        self._batches, self._batched_rows, self._batched_bytes = [], 0, 0
+
+    def _roll_if_full(self) -> None:
+        limit = self.policy.max_shard_bytes
+        if self._handle is not None and limit is not None and self._handle.tell() >= limit:
+            self._close_shard()
+
+    def _close_shard(self) -> None:
+        if self._writer is None:
+            return
+        self._writer.close()
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+        self._writer = self._handle = None
+
+    def close(self) -> SplitStats:
+        """Write what is left, give the shards their final names and return the split's stats."""
+        self._flush_row_group()
+        if not self._shard_paths:  # an empty split still gets one (empty) file, so it loads
+            self._open_shard()
+        self._close_shard()
+        count = len(self._shard_paths)
+        for index, partial in enumerate(self._shard_paths):
+            final = self.folder / shard_name(self.split, index, count)
+            os.replace(partial, final)
+            self.stats.files.append(final)
+        return self.stats
+
+    def abort(self) -> None:
+        """Close any open file after a failure; the build folder is removed by the caller."""
+        if self._writer is not None:
+            try:
+                self._writer.close()
+            finally:
+                self._handle.close()
+                self._writer = self._handle = None
