@@ -62,7 +62,7 @@ def check_digits(text: str, figures: list[Rec], exceptions: list[Rec], text_out:
                 schema.UNCOVERED_DIGIT,
                 out_line,
                 f"digits {text[start:end]!r} at {start}-{end} (in {_context(text, start, end)!r}) lie in no figure; "
-                f"annotate a figure or add a {schema.UNCOVERED_DIGIT} exception",
+                f"annotate a figure or add an exception with check {schema.UNCOVERED_DIGIT}",
             )
     for rec in waivers:
         start, end = rec.get("start"), rec.get("end")
@@ -221,6 +221,6 @@ def _form_message(form: str, start: int, end: int, expected: str, here: dict[str
     else:
         what = f"is not annotated here but is {elsewhere}"
     return (
-        f"{form!r} at {start}-{end} {what}; annotate it as {expected} or add a "
-        f"{schema.INCONSISTENT_SURFACE_FORM} exception"
+        f"{form!r} at {start}-{end} {what}; annotate it as {expected} or add an "
+        f"exception with check {schema.INCONSISTENT_SURFACE_FORM}"
     )
