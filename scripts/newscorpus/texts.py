@@ -115,4 +115,160 @@ TEXTS: dict[str, str] = {
         "whitespace-only tokens and tags NAM (proper-name) mentions in BIO form; NOM and PRO mentions are not "
         "names and stay `O`. A name whose boundaries fall inside a token is left untagged, never moved."
     ),
+    # ----- keys used by DATASHEET.md (newscorpus docs); Datasheets for Datasets order
+    "creators": (
+        "The India–Russia Summit News maintainers chose the texts, wrote the annotation guidelines and the "
+        "`newscorpus` tooling, and publish the releases. The annotation records themselves were written by an "
+        "LLM agent (annotator `claude-agent`); no person or organisation other than the maintainers is involved."
+    ),
+    "funding": "None known or stated: no grant, sponsor or contract is associated with the corpus.",
+    "instances": (
+        "An instance is one news article: its verbatim text (`corpus/<doc_id>.txt`), its manifest record "
+        "(title, date, language, event, split, sha256 of the text, known defects) and its stand-off annotation "
+        "records in three layers: entity mentions (span, OntoNotes type, NAM/NOM/PRO, corpus-wide entity id), "
+        "figures (span, kind, normalized value, unit, what is measured) and stances (holder entity, target, "
+        "polarity, evidence span, attribution). A corpus-wide entity table describes every entity id. "
+        "Exception records waive a guideline check at one span (for example a digit inside the product name "
+        "S-400) and say why."
+    ),
+    "sample": (
+        "The corpus is not a sample drawn by any stated procedure: it holds the two articles that were "
+        "received, both about one event. It does not represent news about India–Russia relations, news in "
+        "general, or any outlet."
+    ),
+    "labels": (
+        "The labels are the annotation layers themselves (entity type and mention type, figure kind and "
+        "value, stance target, polarity and attribution); the inventories below list every label with its "
+        "definition, and annotations/GUIDELINES.md says how each was applied. Every record also carries its "
+        "provenance (`annotator`, `method`)."
+    ),
+    "missing_information": (
+        "Both documents lack a source outlet and URL (`source` and `url` are null). Document 004 has no "
+        "headline or date line, so its `title` and `published` are null. Document 000 ends mid-sentence: the "
+        "rest of the article is missing. Figure values that the text does not resolve are null with "
+        "`approximate` set, as the field descriptions say."
+    ),
+    "relationships": (
+        "Entity mentions in both documents point to one entity table through `entity_id`, so the same real-world "
+        "entity has the same id in train and test; stances point to their holder and figures to the entities "
+        "they measure through entity ids. Both documents share one `event_id`: they report the same visit."
+    ),
+    "split_rationale": (
+        "Document 000 is the train split and document 004 the test split; there is no validation split. "
+        "004 is the complete article (000 is truncated mid-sentence and repeats a paragraph), so it is the "
+        "better text to evaluate on."
+    ),
+    "single_event_caveat": (
+        "Both documents cover the same event, name the same people and report many of the same facts and "
+        "quotations. Train and test are therefore not independent: a score on the test split overstates how a "
+        "system would do on news about other events."
+    ),
+    "errors_noise": (
+        "The received texts have the known defects listed below (truncation, a repeated paragraph, a stray line, "
+        "missing metadata). The annotations were written by one LLM agent without human review; they pass the "
+        "validator's format, consistency and completeness checks, but mistakes of judgement (a wrong type, a "
+        "missed nominal mention, a debatable stance) are possible and no agreement figure exists to bound them. "
+        "Corrections are published as errata."
+    ),
+    "external_resources": (
+        "Self-contained: the texts are stored in the corpus and every annotation refers only to them and to the "
+        "entity table. Nothing links to external resources, which also means the articles' original pages are "
+        "not recorded and cannot be checked against."
+    ),
+    "confidentiality": (
+        "Nothing in the texts is marked confidential and they read as published news reports; because their "
+        "source is unknown this cannot be confirmed. No content is offensive in the usual sense; the texts "
+        "report a war, sanctions and tariffs in neutral news register."
+    ),
+    "identifiable_people": (
+        "Yes, by name, and only public figures acting in public roles: Vladimir Putin, Narendra Modi, Donald "
+        "Trump, Dmitry Peskov, Yuri Ushakov and the analyst Brahma Chellaney. The stance layer records their "
+        "reported political positions, which are sensitive information about identifiable people."
+    ),
+    "acquisition": (
+        "The texts were received as two plain-text files, already extracted from their web pages; how and "
+        "from where they were obtained was not recorded. They were stored unchanged and fingerprinted with "
+        "sha256 in the manifest; the manifest's title and date come from the text itself."
+    ),
+    "collection_process": (
+        "No sampling, crawling or selection procedure is documented; nobody was paid to collect or annotate. "
+        "The articles report events of 4–5 December 2025 (000 carries the date line 7 December 2025; 004 has no "
+        "date). The annotations were written later, in the working sessions recorded in the repository's git "
+        "history. No ethical review was held. The data comes from third-party publications, not from the "
+        "people described; they were not notified and did not consent, as is usual for news reporting about "
+        "public figures."
+    ),
+    "preprocessing": (
+        "None on the texts: they are kept byte for byte (quotes, dashes, line breaks and the truncation "
+        "included), so the sha256 in the manifest still matches and every offset indexes the received text. "
+        "Annotations are stand-off records in separate JSONL files; the export adds derived columns (entity "
+        "names, per-split entity counts, spaCy rule-based tokens and BIO tags). The raw data is the corpus "
+        "itself; the software is the `newscorpus` package in this repository."
+    ),
+    "tooling": (
+        "`newscorpus validate` (format, record, corpus and guideline-completeness checks), `newscorpus build` "
+        "(Parquet configs, dataset card, Croissant), `newscorpus ls` (Label Studio push and pull), "
+        "`newscorpus stats`, `newscorpus diff` and `newscorpus release`. Offsets were computed by code from the "
+        "span text, never typed by hand."
+    ),
+    "prior_uses": "None known beyond testing and demonstrating this repository's own tooling.",
+    "composition_risks": (
+        "The stance layer attributes political positions to named people, and those records were written by "
+        "an LLM without human review: a wrong polarity or target misstates what a real person said. Do not use "
+        "the records to characterise the people named, and check a record against its evidence span before "
+        "quoting it."
+    ),
+    "distribution": (
+        "As this git repository (corpus, annotations, tooling) and as a Hugging Face dataset export built by "
+        "`newscorpus build` (Parquet, dataset card, Croissant with Responsible-AI fields). Releases are git tags "
+        "`vX.Y.Z`; the README shows how a release is pushed to the Hugging Face Hub with the same tag. Where and "
+        "when releases are published is decided by the maintainers."
+    ),
+    "third_party_restrictions": (
+        "The article texts are third-party writing whose copyright holders are unknown; no licence for them was "
+        "recorded. Redistribution of the texts may need their permission. No export controls or other "
+        "regulatory restrictions are known to apply."
+    ),
+    "contact": (
+        "The maintainers, through the issue tracker of the repository that hosts this datasheet; no other "
+        "contact address is published."
+    ),
+    "errata_policy": (
+        "Every release lists its corrections of records published by an earlier release in "
+        "annotations/errata.jsonl (one record per corrected record: erratum id, versions, layer, document, record "
+        "id, fix type, changed fields) and summarises the data changes in CHANGELOG.md. Older versions stay "
+        "available as git tags (and as Hub revisions when published): "
+        "`load_dataset(repo, revision=\"v1.0.0\")`."
+    ),
+    "contributing": (
+        "Contributions go through Label Studio: `newscorpus ls push` loads documents and the current records "
+        "into a project, annotators correct or add regions there, and `newscorpus ls pull` writes them back as "
+        "stand-off records with method `labelstudio` and the annotator's handle. A contribution is accepted only "
+        "when `newscorpus validate` reports no errors and a maintainer has reviewed the diff "
+        "(`newscorpus diff`); with several annotators, `newscorpus agreement` measures their agreement first."
+    ),
+    # ----- Data Statement (Bender & Friedman 2018)
+    "language_variety": (
+        "English (BCP 47 `en`), written international news English. Spelling is mixed across the two texts: "
+        "000 uses American spellings (\"defense\", \"cooperation\"), 004 British ones (\"defence\", "
+        "\"co-operation\", \"Centre\"). Both use typographic quotes and apostrophes and em dashes."
+    ),
+    "speaker_demographics": (
+        "Unknown: the journalists who wrote the articles are not named and their outlets are not recorded. "
+        "The quoted speakers are the public figures listed above, speaking in official or expert roles."
+    ),
+    "annotator_demographics": (
+        "No human annotators: one LLM agent (`claude-agent`) wrote every record, so age, gender, native language "
+        "or training do not apply. Its knowledge of the subject came from the texts and the guidelines."
+    ),
+    "speech_situation": (
+        "Edited, written news reports for a general international readership, published around 5–7 December "
+        "2025 about a state visit then in progress or just ended; asynchronous; they quote and paraphrase spoken "
+        "statements by officials and one analyst."
+    ),
+    "text_characteristics": (
+        "Hard-news genre: short paragraphs, one per line, heavy in named entities, dates, money amounts and "
+        "percentages, with direct and reported speech. 000 has a headline, a date line and a section heading; "
+        "004 starts with its first paragraph."
+    ),
 }
