@@ -1,0 +1,90 @@
+"""Properties of the committed gold entity and stance layers that the validator does not check.
+
+These run against the real corpus root of the repository: they are specifications of the gold
+data (see annotations/GUIDELINES.md), not of code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newscorpus import schema, store
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC_IDS = [line.record["doc_id"] for line in store.read_jsonl(store.Layout(ROOT).manifest_path) if line.record]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> store.Corpus:
+    return store.load_corpus(ROOT)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+@pytest.mark.parametrize("doc_id", DOC_IDS)
+def test_every_stance_holder_has_a_mention_in_its_document(corpus: store.Corpus, doc_id: str) -> None:
+    mentioned = {m["entity_id"] for m in corpus.records(schema.ENTITY_MENTION, doc_id)}
+    holders = {s["holder_entity_id"] for s in corpus.records(schema.STANCE, doc_id)}
+    assert holders <= mentioned, f"holders without a mention in {doc_id}: {sorted(holders - mentioned)}"
+
+
+@pytest.mark.parametrize("doc_id", DOC_IDS)
+def test_entity_mentions_start_and_end_on_word_boundaries(corpus: store.Corpus, doc_id: str) -> None:
+    text = corpus.texts[doc_id]
+    cut = [
+        m["mention_id"]
+        for m in corpus.records(schema.ENTITY_MENTION, doc_id)
+        if (m["start"] > 0 and _is_word_char(text[m["start"] - 1]))
+        or (m["end"] < len(text) and _is_word_char(text[m["end"]]))
+    ]
+    assert cut == []
+
+
+@pytest.mark.parametrize("doc_id", DOC_IDS)
+def test_entity_mentions_do_not_overlap(corpus: store.Corpus, doc_id: str) -> None:
+    mentions = sorted(corpus.records(schema.ENTITY_MENTION, doc_id), key=lambda m: (m["start"], m["end"]))
+    overlapping = [(a["mention_id"], b["mention_id"]) for a, b in zip(mentions, mentions[1:]) if b["start"] < a["end"]]
+    assert overlapping == []
+
+
+@pytest.mark.parametrize("shape", [schema.ENTITY_MENTION, schema.STANCE], ids=lambda s: s.name)
+@pytest.mark.parametrize("doc_id", DOC_IDS)
+def test_ids_are_numbered_in_text_order(corpus: store.Corpus, doc_id: str, shape: schema.RecordShape) -> None:
+    records = corpus.records(shape, doc_id)
+    prefix = "m" if shape is schema.ENTITY_MENTION else "s"
+    ordered = sorted(records, key=lambda r: store.sort_key(shape, r))
+    assert [r[shape.id_field] for r in ordered] == [f"{prefix}-{n:03d}" for n in range(1, len(records) + 1)]
+
+
+def _repeated_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each copy of the first text line that occurs again later, as whole or prefix of a line."""
+    offsets, pos = [], 0
+    for line in text.split("\n"):
+        offsets.append((pos, line))
+        pos += len(line) + 1
+    for i, (start, line) in enumerate(offsets):
+        for later_start, later in offsets[i + 1 :]:
+            if line and later.startswith(line):
+                return [(start, start + len(line)), (later_start, later_start + len(line))]
+    return []
+
+
+@pytest.mark.parametrize("doc_id", DOC_IDS)
+def test_a_repeated_paragraph_is_annotated_identically_in_both_copies(corpus: store.Corpus, doc_id: str) -> None:
+    copies = _repeated_lines(corpus.texts[doc_id])
+    if not copies:
+        pytest.skip(f"{doc_id} repeats no line")
+
+    def inside(start: int, end: int) -> list[tuple]:
+        return [
+            (m["start"] - start, m["end"] - start, m["label"], m["mention_type"], m["entity_id"])
+            for m in corpus.records(schema.ENTITY_MENTION, doc_id)
+            if start <= m["start"] and m["end"] <= end
+        ]
+
+    first, second = (inside(*span) for span in copies)
+    assert first and first == second
