@@ -129,10 +129,17 @@ def run_child(root: Path, what: str, code: str, *args: str) -> subprocess.Comple
 
 
 CLI_CODE = "import sys; from newscorpus.cli import main; sys.exit(main(sys.argv[1:]))"
-BUILD_CODE = (
-    "import sys; from pathlib import Path; from newscorpus.export.build import build_export; "
-    "build_export(Path(sys.argv[1]), Path(sys.argv[2]))"
-)
+BUILD_CODE = """
+import sys
+from pathlib import Path
+from newscorpus.export import build
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+if hasattr(build, "build_export"):
+    build.build_export(root, out)
+else:  # the build command is the same public entry point, with its own validation
+    from newscorpus.cli import main
+    sys.exit(main(["--root", str(root), "build", "--out", str(out)]))
+"""
 
 
 def validate(root: Path) -> None:
