@@ -119,3 +119,64 @@ def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=20)
+
+
+# --------------------------------------------------------------------------- helpers shared by the tests
+
+FIXTURE_ROOT = Path(__file__).parent / "fixture_root"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A private copy of the small fixture corpus (two documents, one with an emoji and curly quotes)."""
+    dest = tmp_path / "root"
+    shutil.copytree(FIXTURE_ROOT, dest)
+    return dest
+
+
+@pytest.fixture
+def ls_env(label_studio: Server, monkeypatch: pytest.MonkeyPatch) -> Server:
+    """The connection env vars pointing at the test server."""
+    monkeypatch.setenv("LABEL_STUDIO_URL", label_studio.url)
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", label_studio.token)
+    return label_studio
+
+
+@pytest.fixture
+def sdk(label_studio: Server):
+    from label_studio_sdk import LabelStudio
+
+    return LabelStudio(base_url=label_studio.url, api_key=label_studio.token)
+
+
+@pytest.fixture
+def title(request: pytest.FixtureRequest) -> str:
+    """A project title of the test's own, so tests sharing one server never see each other's tasks."""
+    return f"test {request.node.name} {secrets.token_hex(3)}"
+
+
+def _parser():
+    import argparse
+
+    from newscorpus.labelstudio import agreement, commands
+
+    parser = argparse.ArgumentParser(prog="newscorpus")
+    parser.add_argument("--root", type=Path)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, module in (("ls", commands), ("agreement", agreement)):
+        command = sub.add_parser(name)
+        module.add_arguments(command)
+        command.set_defaults(_module=module)
+    return parser
+
+
+def newscorpus(root: Path, *argv: str) -> int:
+    """Run a command of this slice the way ``newscorpus --root ROOT ...`` does, without importing the other commands."""
+    args = _parser().parse_args(["--root", str(root), *argv])
+    return int(args._module.run(args))
+
+
+@pytest.fixture
+def run():
+    return newscorpus

@@ -368,8 +368,9 @@ def _print_summary(summary: PullSummary, annotator: str, out: TextIO) -> None:
 
 
 def pull_from_tasks(root: Path, tasks: list[dict[str, Any]], key: Any, *, annotator: str | None, write: bool,
-                    force: bool, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+                    force: bool, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """The whole pull once the export is at hand; separate from the server so bad exports are testable."""
+    out, err = out or sys.stdout, err or sys.stderr
     from .sync import SyncState, SyncWriter, state_path
 
     layout = Layout(root)

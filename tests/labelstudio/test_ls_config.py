@@ -1,0 +1,62 @@
+"""The labeling config is generated from the schema and accepts the converter's results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newscorpus import schema, store
+from newscorpus.labelstudio import config, convert
+
+FIXTURE_ROOT = Path(__file__).parent / "fixture_root"
+
+
+def _labels_of(control_name: str) -> list[str]:
+    return list(config.label_interface().get_control(control_name).labels)
+
+
+def test_entity_control_offers_every_entity_label_in_inventory_order():
+    assert _labels_of(config.ENTITY_CONTROL) == schema.ENTITY_LABELS.names
+
+
+def test_figure_control_offers_every_figure_kind_in_inventory_order():
+    assert _labels_of(config.FIGURE_CONTROL) == schema.FIGURE_KINDS.names
+
+
+@pytest.mark.parametrize("inventory", [schema.POLARITIES, schema.STANCE_TARGETS, schema.ATTRIBUTIONS, schema.MENTION_TYPES])
+def test_each_per_region_choice_control_offers_its_whole_inventory(inventory):
+    names = [
+        config.per_region_control(layer, item)
+        for layer in config.LAYERS
+        for item in layer.per_region
+        if item.inventory is inventory
+    ]
+    assert len(names) == 1
+    assert _labels_of(names[0]) == inventory.names
+
+
+def test_every_per_region_control_is_shown_only_for_its_own_layers_regions():
+    xml = config.labeling_config()
+    for layer in config.LAYERS:
+        panel = xml.split(f'whenTagName="{layer.control}"', 1)[1].split('whenTagName=', 1)[0]
+        for item in layer.per_region:
+            assert f'name="{config.per_region_control(layer, item)}"' in panel
+
+
+def _corpus_results(root: Path):
+    corpus = store.load_corpus(root)
+    for doc_id in corpus.texts:
+        layers = {shape.name: corpus.records(shape, doc_id) for shape in schema.ANNOTATION_LAYERS}
+        yield doc_id, convert.records_to_result(doc_id, layers)
+
+
+def test_sdk_label_interface_accepts_the_results_of_the_fixture_gold():
+    for doc_id, result in _corpus_results(FIXTURE_ROOT):
+        assert config.validation_errors(result) == [], doc_id
+
+
+def test_sdk_label_interface_rejects_a_label_outside_the_config():
+    _, result = next(_corpus_results(FIXTURE_ROOT))
+    result[0] = {**result[0], "value": {**result[0]["value"], "labels": ["NOT_A_LABEL"]}}
+    assert config.validation_errors(result) != []

@@ -1,0 +1,177 @@
+"""Native records <-> Label Studio results: lossless both ways, strict on the way back."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from newscorpus import schema, store
+from newscorpus.labelstudio import config, convert
+from newscorpus.labelstudio.convert import ConversionError
+
+FIXTURE_ROOT = Path(__file__).parent / "fixture_root"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+EMOJI_DOC = "ls-001"
+
+
+def _document(root: Path, doc_id: str):
+    corpus = store.load_corpus(root)
+    layers = {shape.name: corpus.records(shape, doc_id) for shape in schema.ANNOTATION_LAYERS}
+    return corpus.texts[doc_id], layers
+
+
+def _annotation_only(layers):
+    return {
+        shape.name: store.dumps_records(shape, [{k: r[k] for k in convert.annotation_fields(shape)} for r in layers[shape.name]])
+        for shape in schema.ANNOTATION_LAYERS
+    }
+
+
+def _round_trip(text, layers, doc_id):
+    return convert.result_to_records(doc_id, text, convert.records_to_result(doc_id, layers))
+
+
+@pytest.mark.parametrize("doc_id", ["ls-001", "ls-002"])
+def test_fixture_documents_round_trip_with_every_annotation_field(doc_id):
+    text, layers = _document(FIXTURE_ROOT, doc_id)
+    assert _annotation_only(_round_trip(text, layers, doc_id)) == _annotation_only(layers)
+
+
+def test_real_gold_round_trips_with_every_annotation_field():
+    corpus = store.load_corpus(REPO_ROOT)
+    for doc_id, text in corpus.texts.items():
+        layers = {shape.name: corpus.records(shape, doc_id) for shape in schema.ANNOTATION_LAYERS}
+        if not any(layers.values()):
+            pytest.skip("no gold annotations in the repository yet")
+        assert _annotation_only(_round_trip(text, layers, doc_id)) == _annotation_only(layers), doc_id
+
+
+def test_region_ids_are_the_record_ids():
+    text, layers = _document(FIXTURE_ROOT, EMOJI_DOC)
+    result = convert.records_to_result(EMOJI_DOC, layers)
+    ids = {item["id"] for item in result if "id" in item}
+    expected = {r[shape.id_field] for shape in schema.ANNOTATION_LAYERS for r in layers[shape.name]}
+    assert ids == expected
+
+
+def test_offsets_count_code_points_so_spans_after_an_emoji_and_curly_quotes_match():
+    text, layers = _document(FIXTURE_ROOT, EMOJI_DOC)
+    assert text.index("Vladimir Putin") != text.encode("utf-8").index("Vladimir Putin".encode())
+    for item in convert.records_to_result(EMOJI_DOC, layers):
+        if item.get("type") == "labels":
+            value = item["value"]
+            assert text[value["start"]:value["end"]] == value["text"]
+
+
+def test_a_non_integral_figure_value_survives_the_textarea():
+    text, layers = _document(FIXTURE_ROOT, EMOJI_DOC)
+    layers = copy.deepcopy(layers)
+    layers[schema.FIGURE.name][2]["value"] = 12.345
+    back = _round_trip(text, layers, EMOJI_DOC)
+    assert back[schema.FIGURE.name][2]["value"] == 12.345
+
+
+def test_a_relation_drawn_in_the_other_direction_still_names_the_holder():
+    text, layers = _document(FIXTURE_ROOT, EMOJI_DOC)
+    result = convert.records_to_result(EMOJI_DOC, layers)
+    for item in result:
+        if item.get("type") == "relation":
+            item["from_id"], item["to_id"] = item["to_id"], item["from_id"]
+            item["labels"] = []
+    back = convert.result_to_records(EMOJI_DOC, text, result)
+    assert back[schema.STANCE.name][0]["holder_entity_id"] == layers[schema.STANCE.name][0]["holder_entity_id"]
+
+
+def test_pushing_a_holder_without_a_mention_in_the_document_is_refused():
+    text, layers = _document(FIXTURE_ROOT, EMOJI_DOC)
+    layers = copy.deepcopy(layers)
+    layers[schema.STANCE.name][0]["holder_entity_id"] = "narendra-modi"
+    with pytest.raises(ConversionError, match=r"task ls-001, region s-001: entity 'narendra-modi' has no mention"):
+        convert.records_to_result(EMOJI_DOC, layers)
+
+
+# --------------------------------------------------------------------------- strict on the way back
+
+
+def _result():
+    text, layers = _document(FIXTURE_ROOT, EMOJI_DOC)
+    return text, convert.records_to_result(EMOJI_DOC, layers)
+
+
+def _labels_item(result, region_id):
+    return next(i for i in result if i.get("id") == region_id and i["type"] == "labels")
+
+
+def test_an_offset_past_the_end_of_the_text_names_task_and_region():
+    text, result = _result()
+    _labels_item(result, "m-002")["value"]["end"] = len(text) + 5
+    with pytest.raises(ConversionError, match=r"task ls-001, region m-002: offsets .* outside the text"):
+        convert.result_to_records(EMOJI_DOC, text, result)
+
+
+def test_span_text_that_differs_from_the_task_text_names_task_and_region():
+    text, result = _result()
+    _labels_item(result, "m-001")["value"]["text"] = "Vladimir Poutine"
+    with pytest.raises(ConversionError, match=r"task ls-001, region m-001: span text 'Vladimir Poutine' does not match"):
+        convert.result_to_records(EMOJI_DOC, text, result)
+
+
+def test_a_label_outside_the_inventory_names_task_and_region():
+    text, result = _result()
+    _labels_item(result, "f-001")["value"]["labels"] = ["WEEKDAY"]
+    with pytest.raises(ConversionError, match=r"task ls-001, region f-001: figure: unknown label 'WEEKDAY'"):
+        convert.result_to_records(EMOJI_DOC, text, result)
+
+
+def test_a_choice_outside_the_inventory_names_task_and_region():
+    text, result = _result()
+    item = next(i for i in result if i.get("id") == "s-001" and i["from_name"].endswith("polarity"))
+    item["value"]["choices"] = ["sceptical"]
+    with pytest.raises(ConversionError, match=r"task ls-001, region s-001: .*unknown choice 'sceptical'"):
+        convert.result_to_records(EMOJI_DOC, text, result)
+
+
+def test_a_relation_to_a_missing_region_names_task_and_region():
+    text, result = _result()
+    next(i for i in result if i.get("type") == "relation")["to_id"] = "gone-1"
+    with pytest.raises(ConversionError, match=r"task ls-001, region gone-1: relation .* does not exist"):
+        convert.result_to_records(EMOJI_DOC, text, result)
+
+
+def test_a_stance_without_a_holder_relation_names_task_and_region():
+    text, result = _result()
+    result = [i for i in result if not (i.get("type") == "relation" and i["to_id"] == "s-001")]
+    with pytest.raises(ConversionError, match=r"task ls-001, region s-001: stance has no holder"):
+        convert.result_to_records(EMOJI_DOC, text, result)
+
+
+def test_a_missing_required_per_region_value_names_task_and_region():
+    text, result = _result()
+    result = [i for i in result if not (i.get("id") == "m-003" and i["from_name"].endswith("entity_id"))]
+    with pytest.raises(ConversionError, match=r"task ls-001, region m-003: .*required value 'entity_id' is missing"):
+        convert.result_to_records(EMOJI_DOC, text, result)
+
+
+def test_a_figure_value_that_is_not_a_number_names_task_and_region():
+    text, result = _result()
+    item = next(i for i in result if i.get("id") == "f-002" and i["from_name"] == "figure_value")
+    item["value"]["text"] = ["sixty-five billion"]
+    with pytest.raises(ConversionError, match=r"task ls-001, region f-002: value: 'sixty-five billion' is not a number"):
+        convert.result_to_records(EMOJI_DOC, text, result)
+
+
+def test_a_per_region_value_without_a_labelled_span_names_task_and_region():
+    text, result = _result()
+    result = [i for i in result if not (i.get("id") == "m-004" and i["type"] == "labels")]
+    result = [i for i in result if not (i.get("type") == "relation" and "m-004" in (i["from_id"], i["to_id"]))]
+    with pytest.raises(ConversionError, match=r"task ls-001, region m-004: per-region values for a region that has no span label"):
+        convert.result_to_records(EMOJI_DOC, text, result)
+
+
+def test_a_control_not_in_the_config_names_task_and_region():
+    text, result = _result()
+    result.append({**_labels_item(result, "m-001"), "from_name": "sentiment"})
+    with pytest.raises(ConversionError, match=r"task ls-001, region m-001: unknown control 'sentiment'"):
+        convert.result_to_records(EMOJI_DOC, text, result)
