@@ -251,7 +251,7 @@ def changelog_entry(version: str, date: str, previous_tag: str | None, result: C
         if errata_count:
             lines += [f"{errata_count} correction(s) of released records are listed in `annotations/errata.jsonl` (ids `{version}-001` ...).", ""]
     else:
-        lines += ["### Data", "", "First release."]
+        lines += ["### Data", "", "First release:", ""]
         lines += [f"- {line}" for line in first_counts]
         lines.append("")
     lines += [f"Export checksums: `{RELEASES_DIR}/{version}.sha256`."]
@@ -287,7 +287,7 @@ def first_release_counts(root: Path) -> list[str]:
     counts = stats.compute(root).to_json()
     docs = counts["documents"]
     lines = [f"documents: {docs['total']} (" + ", ".join(f"{s} {n}" for s, n in docs["by_split"].items()) + ")"]
-    lines += [f"{name}: {layer['total']} records" for name, layer in counts["layers"].items()]
+    lines += [f"{name}: {layer['total']}" for name, layer in counts["layers"].items()]
     lines.append(f"entity_table: {counts['entity_table']['total']} entities")
     return lines
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -143,28 +144,43 @@ def git_root(corpus_root: Path) -> Path:
     return corpus_root
 
 
+FIXTURE_VERSION = "0.1.0"
+FIXTURE_CHANGELOG = "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- The fixture corpus.\n"
+FIXTURE_DATASHEET = (
+    "# Datasheet\n\n<!-- generated:version -->\n<!-- /generated:version -->\n\n"
+    "<!-- generated:errata -->\n<!-- /generated:errata -->\n"
+)
+
+
 def copy_package(root: Path) -> None:
-    """The package's code inside the fixture repository, as a real release repository has it."""
-    shutil.copytree(PACKAGE_DIR, root / "scripts" / "newscorpus", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    """The package's code inside the fixture repository at a fixed version, as a release repository has it."""
+    target = root / "scripts" / "newscorpus"
+    shutil.copytree(PACKAGE_DIR, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    version = target / "version.py"
+    version.write_text(re.sub(r'CORPUS_VERSION = "[^"]*"', f'CORPUS_VERSION = "{FIXTURE_VERSION}"', version.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def make_release_repo(root: Path) -> Path:
+    """A repository like the real one: corpus, annotations, package code, changelog, datasheet, .gitignore."""
+    write_corpus(root)
+    copy_package(root)
+    (root / ".gitignore").write_text("__pycache__/\ndist/\n", encoding="utf-8")
+    (root / "CHANGELOG.md").write_text(FIXTURE_CHANGELOG, encoding="utf-8")
+    (root / "DATASHEET.md").write_text(FIXTURE_DATASHEET, encoding="utf-8")
+    git_init(root)
+    commit_all(root, "fixture repository")
+    return root
 
 
 @pytest.fixture
-def release_repo(corpus_root: Path) -> Path:
-    """A repository like the real one: corpus, annotations, package code, changelog, .gitignore."""
-    copy_package(corpus_root)
-    (corpus_root / ".gitignore").write_text("__pycache__/\ndist/\n", encoding="utf-8")
-    (corpus_root / "CHANGELOG.md").write_text(
-        "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- The fixture corpus.\n", encoding="utf-8"
-    )
-    git_init(corpus_root)
-    commit_all(corpus_root, "fixture repository")
-    return corpus_root
+def release_repo(tmp_path: Path) -> Path:
+    return make_release_repo(tmp_path / "repo")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def fx() -> SimpleNamespace:
     """The helper functions above, for test modules (importlib mode cannot import conftest)."""
     return SimpleNamespace(
         write_jsonl=write_jsonl, read_jsonl=read_jsonl, git=git, git_init=git_init, commit_all=commit_all,
-        write_corpus=write_corpus, copy_package=copy_package, text_train=TEXT_TRAIN, text_test=TEXT_TEST,
+        write_corpus=write_corpus, copy_package=copy_package, make_release_repo=make_release_repo, text_train=TEXT_TRAIN, text_test=TEXT_TEST,
     )
