@@ -126,3 +126,38 @@ def test_a_duplicate_id_is_an_error_naming_layer_and_document(history: Path, fx)
     fx.commit_all(history, "duplicate figure")
     with pytest.raises(diff.DiffError, match=r"figures d1 \(new\): duplicate figure_id 'f-001'"):
         diff.diff(history, "HEAD~1", "HEAD")
+
+
+# --------------------------------------------------------------------------- export folders
+
+
+def _build(root: Path, out: Path) -> None:
+    assert main(["--root", str(root), "build", "--out", str(out)]) == 0
+
+
+@pytest.fixture
+def exports(corpus_root: Path, fx, tmp_path: Path) -> tuple[Path, Path]:
+    _build(corpus_root, tmp_path / "old")
+    stances = corpus_root / "annotations" / "stances" / "d1.jsonl"
+    fx.write_jsonl(stances, [{**r, "polarity": "neutral"} for r in fx.read_jsonl(stances)])
+    figures = corpus_root / "annotations" / "figures" / "d1.jsonl"
+    fx.write_jsonl(figures, [{**r, "measured": "visit length"} for r in fx.read_jsonl(figures)])
+    _build(corpus_root, tmp_path / "new")
+    return tmp_path / "old", tmp_path / "new"
+
+
+def test_export_folders_are_compared_from_their_parquet_configs(exports: tuple[Path, Path], corpus_root: Path) -> None:
+    result = diff.diff(corpus_root, str(exports[0]), str(exports[1]))
+    assert [(c.record_id, list(c.fields)) for c in result.layer("figures").changed] == [("f-001", ["measured"])]
+
+
+def test_class_label_ids_in_exports_are_compared_as_label_names(exports: tuple[Path, Path], corpus_root: Path) -> None:
+    stances = diff.diff(corpus_root, str(exports[0]), str(exports[1])).layer("stances")
+    assert [(c.record_id, c.fields) for c in stances.changed] == [("s-001", {"polarity": ("favor", "neutral")})]
+
+
+def test_a_folder_that_is_not_an_export_is_an_error(corpus_root: Path, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with pytest.raises(diff.DiffError, match="not an export folder"):
+        diff.diff(corpus_root, str(tmp_path / "a"), str(tmp_path / "b"))
