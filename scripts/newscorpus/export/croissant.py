@@ -42,6 +42,7 @@ CONTEXT: dict[str, Any] = {
     "data": {"@id": "cr:data", "@type": "@json"},
     "dataType": {"@id": "cr:dataType", "@type": "@vocab"},
     "dct": "http://purl.org/dc/terms/",
+    "equivalentProperty": "cr:equivalentProperty",
     "examples": {"@id": "cr:examples", "@type": "@json"},
     "extract": "cr:extract",
     "field": "cr:field",
@@ -62,6 +63,7 @@ CONTEXT: dict[str, Any] = {
     "regex": "cr:regex",
     "repeated": "cr:repeated",
     "replace": "cr:replace",
+    "samplingRate": "cr:samplingRate",
     "sc": "https://schema.org/",
     "separator": "cr:separator",
     "source": "cr:source",
@@ -110,6 +112,11 @@ def _field(record_set: str, name: str, feature: Any, description: str, source: d
     out: dict[str, Any] = {"@type": "cr:Field", "@id": field_id, "name": name, "description": description}
     if isinstance(feature, datasets.List):
         out.update(_field(record_set, name, feature.feature, description, source))
+        # mlcroissant cannot join a list column to the enumeration it references: keep the
+        # label names in the description instead of a reference.
+        if "references" in out:
+            del out["references"]
+            out["description"] += f" ClassLabel ids; see record set `{_enum_id(_enum_key(feature.feature.names))}`."
         out["isArray"] = True
         out["arrayShape"] = "-1"
         return out
@@ -235,8 +242,7 @@ def _distribution(result: "ExportResult") -> list[dict[str, Any]]:
                 "@type": "cr:FileSet",
                 "@id": _fileset_id(spec.name),
                 "name": _fileset_id(spec.name),
-                "description": f"Parquet shards of the `{spec.name}` config, all splits.",
-                "containedIn": [{"@id": p.relative_to(result.out).as_posix()} for p in files],
+                "description": f"Parquet shards of the `{spec.name}` config, all splits (the FileObjects above).",
                 "encodingFormat": PARQUET,
                 "includes": f"data/{spec.name}/*.parquet",
             }

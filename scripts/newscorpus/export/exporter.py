@@ -29,6 +29,7 @@ from ..version import CORPUS_VERSION
 from . import ner
 from .features import CONFIG_NAMES, config_features
 from .parquet import ShardPolicy, SplitStats, SplitWriter
+from .tokenizer_worker import TokenizerWorker
 from .rows import (
     DocumentData,
     EntityNames,
@@ -113,6 +114,7 @@ def _write_split(
     table: dict[str, dict[str, Any]],
     policy: ShardPolicy,
     alignment: TextIO,
+    tokenizer: TokenizerWorker,
     result: ExportResult,
 ) -> None:
     writers = {c: SplitWriter(out / DATA_DIR / c, split, config_features(c), CORPUS_VERSION, policy) for c in CONFIG_NAMES}
@@ -120,7 +122,8 @@ def _write_split(
     try:
         for position, manifest in enumerate(manifests):
             doc = load_document(layout, manifest)
-            _write_document(doc, split, names, writers, index, position, alignment, result)
+            tokens = tokenizer.next(doc.doc_id)
+            _write_document(doc, split, names, writers, index, position, alignment, tokens, result)
         _write_entity_table(writers["entity_table"], table, index, manifests)
         for config, writer in writers.items():
             result.stats.setdefault(config, {})[split] = writer.close()
@@ -138,6 +141,7 @@ def _write_document(
     index: _EntityIndex,
     position: int,
     alignment: TextIO,
+    tokens: ner.Tokenized,
     result: ExportResult,
 ) -> None:
     writers["documents"].add(document_row(doc, CORPUS_VERSION))
@@ -148,7 +152,7 @@ def _write_document(
         writers["figures"].add(row)
     for row in stance_rows(doc, names):
         writers["stances"].add(row)
-    sentences, problems = ner.tag_document(doc.doc_id, doc.text, doc.layers[schema.ENTITY_MENTION.name])
+    sentences, problems = ner.tag(doc.doc_id, doc.text, tokens, doc.layers[schema.ENTITY_MENTION.name])
     for sentence in sentences:
         writers["ner"].add(sentence.row(doc.doc_id))
     for problem in problems:
@@ -222,9 +226,12 @@ def write_export(root: Path, out: Path, policy: ShardPolicy) -> ExportResult:
     names = EntityNames(table, layout)
     per_split = _split_manifests(layout)
     result = ExportResult(out, list(per_split), {}, {s: len(d) for s, d in per_split.items()}, LabelCounts())
-    with (out / ALIGNMENT_FILE).open("w", encoding="utf-8") as alignment:
+    result.methods.update(e["method"] for e in table.values())
+    order = [m["doc_id"] for manifests in per_split.values() for m in manifests]
+    # Started before anything imports datasets, so spaCy loads on the other core meanwhile.
+    with TokenizerWorker(root, order) as tokenizer, (out / ALIGNMENT_FILE).open("w", encoding="utf-8") as alignment:
         for split, manifests in per_split.items():
-            _write_split(layout, out, split, manifests, names, table, policy, alignment, result)
+            _write_split(layout, out, split, manifests, names, table, policy, alignment, tokenizer, result)
     write_card(out / CARD_FILE, result)
     write_croissant(out / CROISSANT_FILE, result)
     write_checksums(out)
