@@ -7,9 +7,9 @@ than checked afterwards: the text is generated *around* the spans, filler prose 
 and no annotated surface form, and every entity name is two invented words that occur nowhere
 else.
 
-Determinism: each document draws from its own ``random.Random(f"{seed}:{index}")``, so a document
-depends only on the seed and its index (not on N or on the documents before it), and the same
-seed always writes byte-identical files.
+Determinism: each document draws from its own ``random.Random(f"{seed}:{index}")`` and the entity
+table depends only on (seed, N), so no document depends on the documents before it (chunks can be
+written in parallel) and the same seed and N always write byte-identical files.
 
 Memory: documents are generated and written one at a time; only the entity table (a few thousand
 rows) is held across documents.  The corpus is written into a temp folder next to the destination
@@ -88,13 +88,29 @@ class TemplateError(ValueError):
 
 def _require(inventory: schema.Inventory, name: str, where: str) -> str:
     if name not in inventory:
-        raise TemplateError(f"synth_templates.json: {where}: {name!r} is not in inventory {inventory.key} ({inventory.names})")
+        raise TemplateError(f"{where}: {name!r} is not in inventory {inventory.key} ({inventory.names})")
     return name
 
 
-def load_templates() -> Templates:
-    """Read synth_templates.json; a label missing from the schema fails here, not in a benchmark hour later."""
-    raw = json.loads(resources.files(__package__).joinpath("synth_templates.json").read_text(encoding="utf-8"))
+TEMPLATES_FILE = "synth_templates.json"
+
+
+def load_templates(path: Path | None = None) -> Templates:
+    """Read the templates file; a label missing from the schema fails here, not an hour into a benchmark."""
+    if path is None:
+        text = resources.files(__package__).joinpath(TEMPLATES_FILE).read_text(encoding="utf-8")
+        where = TEMPLATES_FILE
+    else:
+        text, where = Path(path).read_text(encoding="utf-8"), str(path)
+    try:
+        return _templates_from(json.loads(text))
+    except TemplateError as exc:
+        raise TemplateError(f"{where}: {exc}") from None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TemplateError(f"{where}: malformed templates file ({type(exc).__name__}: {exc})") from None
+
+
+def _templates_from(raw: dict[str, Any]) -> Templates:
     figures = tuple(
         FigureTemplate(
             kind=_require(schema.FIGURE_KINDS, f["kind"], f"figures[{i}].kind"),
@@ -109,13 +125,13 @@ def load_templates() -> Templates:
     for key in ("figure_sentences", "mention_sentences", "stance_sentences", "filler_sentences"):
         for sentence in raw[key]:
             if any(ch.isdigit() for ch in sentence):
-                raise TemplateError(f"synth_templates.json: {key}: {sentence!r} holds a digit that no figure would cover")
+                raise TemplateError(f"{key}: {sentence!r} holds a digit that no figure would cover")
     for sentence in raw["filler_sentences"]:
         if SLOT.search(sentence):
-            raise TemplateError(f"synth_templates.json: filler_sentences: {sentence!r} has a slot")
+            raise TemplateError(f"filler_sentences: {sentence!r} has a slot")
     for sentence in raw["stance_sentences"]:
         if SLOT.findall(sentence) != ["E"]:
-            raise TemplateError(f"synth_templates.json: stance_sentences: {sentence!r} needs exactly one {{E}} (the holder)")
+            raise TemplateError(f"stance_sentences: {sentence!r} needs exactly one {{E}} (the holder)")
     return Templates(
         method=_require(schema.METHODS, raw["method"], "method"),
         annotator=raw["annotator"],
@@ -404,7 +420,7 @@ def entity_count_for(n_docs: int) -> int:
     return max(2 * len(schema.ENTITY_LABELS.names), min(MAX_ENTITIES, n_docs))
 
 
-def generate_corpus(root: Path, n_docs: int, seed: int = 0, workers: int = 1) -> GenerationSummary:
+def generate_corpus(root: Path, n_docs: int, seed: int = 0, workers: int = 1, chunk: int | None = None) -> GenerationSummary:
     """Write a corpus root of ``n_docs`` synthetic documents at ``root`` (replacing what is there).
 
     The root is built in a sibling temp folder and renamed into place, so it appears whole or not
@@ -417,7 +433,7 @@ def generate_corpus(root: Path, n_docs: int, seed: int = 0, workers: int = 1) ->
     root.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.", suffix=".tmp", dir=root.parent))
     try:
-        summary = _write_root(tmp, n_docs, seed, table, templates, workers)
+        summary = _write_root(tmp, n_docs, seed, table, templates, workers, chunk or CHUNK)
         if root.exists():
             shutil.rmtree(root)
         os.replace(tmp, root)
@@ -474,14 +490,14 @@ def _write_chunk(job: _ChunkJob) -> _ChunkResult:
 
 
 def _write_root(tmp: Path, n_docs: int, seed: int, table: list[dict[str, Any]], templates: Templates,
-                workers: int) -> GenerationSummary:
+                workers: int, chunk: int) -> GenerationSummary:
     """Files are written plainly (no fsync each): the whole folder is renamed into place at the end."""
     layout = store.Layout(tmp)
     layout.corpus_dir.mkdir(parents=True)
     for shape in schema.ANNOTATION_LAYERS:
         layout.layer_dir(shape).mkdir(parents=True)
     layout.entity_table_path.write_text(store.dumps_records(schema.ENTITY, table), encoding="utf-8")
-    jobs = [_ChunkJob(tmp, seed, start, min(start + CHUNK, n_docs)) for start in range(0, n_docs, CHUNK)]
+    jobs = [_ChunkJob(tmp, seed, start, min(start + chunk, n_docs)) for start in range(0, n_docs, chunk)]
     per_layer = {shape.name: 0 for shape in schema.ANNOTATION_LAYERS}
     characters = 0
     with layout.manifest_path.open("w", encoding="utf-8") as manifest:
