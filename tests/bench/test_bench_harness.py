@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -79,3 +80,8 @@ def test_markdown_table_has_a_row_per_measured_unit_and_names_the_machine() -> N
     results = _results(rows, [100])
     text = report.markdown(results, report.targets(results))
     assert text.count("\n| build | 100 |") == 1 and text.count("\n| floor | 100 |") == 1 and "2 cores, 24 GiB" in text
+
+
+def test_a_unit_past_its_timeout_is_killed_and_marked_not_finished(tmp_path: Path) -> None:
+    m = run_measured("slow", [sys.executable, "-c", "import time; time.sleep(60)"], tmp_path, timeout_s=0.5)
+    assert (m.ok, m.timed_out, m.exit_code) == (False, True, -signal.SIGKILL)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -30,6 +31,7 @@ class Measurement:
     peak_rss_mib: float
     report: dict[str, Any] = field(default_factory=dict)
     stderr_tail: str = ""
+    timed_out: bool = False
 
     @property
     def ok(self) -> bool:
@@ -41,15 +43,29 @@ class MeasurementError(RuntimeError):
 
 
 def run_measured(step: str, argv: list[str], workdir: Path, env: dict[str, str] | None = None,
-                 cwd: Path | None = None) -> Measurement:
-    """Run ``argv``, wait for it with wait4, and parse the last stdout line as its JSON report (if any)."""
+                 cwd: Path | None = None, timeout_s: float | None = None) -> Measurement:
+    """Run ``argv``, wait for it with wait4, and parse the last stdout line as its JSON report (if any).
+
+    A unit still running after ``timeout_s`` is killed with its whole process group; its row then
+    says so, with the peak RSS it had reached, instead of the benchmark hanging for hours.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     out_path = workdir / f"{step}.stdout"
     err_path = workdir / f"{step}.stderr"
+    timed_out = False
     with out_path.open("wb") as out, err_path.open("wb") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd)
-        _, status, rusage = os.wait4(proc.pid, 0)
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd, start_new_session=True)
+        while True:
+            pid, status, rusage = os.wait4(proc.pid, 0 if timeout_s is None else os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - start > timeout_s:  # type: ignore[operator]
+                timed_out = True
+                os.killpg(proc.pid, signal.SIGKILL)
+                _, status, rusage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.05)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
     stdout = out_path.read_text(encoding="utf-8", errors="replace")
@@ -62,6 +78,7 @@ def run_measured(step: str, argv: list[str], workdir: Path, env: dict[str, str] 
         peak_rss_mib=rusage.ru_maxrss / 1024.0,  # Linux reports KiB
         report=_last_json_line(stdout),
         stderr_tail=stderr[-3000:],
+        timed_out=timed_out,
     )
 
 

@@ -39,6 +39,7 @@ class Row:
     ok: bool
     uses_work_s: bool
     detail: dict[str, Any] = field(default_factory=dict)
+    timed_out: bool = False
 
     @property
     def seconds(self) -> float:
@@ -58,7 +59,7 @@ def row_from(step: str, n: int | None, annotations: int | None, m: Measurement, 
     work = m.report.get("work_s")
     detail = {k: v for k, v in m.report.items() if k != "work_s"}
     return Row(step, n, annotations, m.wall_s, float(work) if work is not None else None, m.peak_rss_mib, m.ok,
-               uses_work_s, detail)
+               uses_work_s, detail, m.timed_out)
 
 
 @dataclass
@@ -157,6 +158,16 @@ def _num(x: float | None, digits: int = 1) -> str:
     return f"{x:,.{digits}f}"
 
 
+def _wall(row: Row) -> str:
+    return f"> {row.wall_s:,.0f}" if row.timed_out else _num(row.wall_s, 2)
+
+
+def _status(row: Row) -> str:
+    if row.ok:
+        return "yes"
+    return "killed at --timeout" if row.timed_out else "FAILED"
+
+
 def markdown(results: Results, verdicts: list[Verdict]) -> str:
     lines = [
         "| step | N | annotations | wall s | timed s | annotations/s | peak RSS MiB | ok |",
@@ -165,7 +176,7 @@ def markdown(results: Results, verdicts: list[Verdict]) -> str:
     for r in results.rows:
         lines.append(
             f"| {r.step} | {'' if r.n is None else f'{r.n:,}'} | {'' if r.annotations is None else f'{r.annotations:,}'} "
-            f"| {_num(r.wall_s, 2)} | {_num(r.work_s, 2)} | {_num(r.rate, 0)} | {_num(r.peak_rss_mib, 0)} | {'yes' if r.ok else 'NO'} |"
+            f"| {_wall(r)} | {_num(r.work_s, 2)} | {_num(r.rate, 0)} | {_num(r.peak_rss_mib, 0)} | {_status(r)} |"
         )
     lines += ["", "| target | measured | holds |", "|---|---|---|"]
     for v in verdicts:

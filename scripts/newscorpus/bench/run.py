@@ -50,6 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                         help="processes generating the synthetic corpus (not a measured unit; default: up to 2)")
     parser.add_argument("--keep-outputs", action="store_true", help="keep exports and baseline outputs after measuring")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds after which a unit is killed and reported as not finished (default: none)")
     parser.add_argument("--skip", default="", help="comma-separated steps to leave out (e.g. from_list,ls_sdk)")
 
 
@@ -77,8 +79,10 @@ class Bench:
         self.workers: int = args.workers
         self.keep = args.keep_outputs
         self.skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+        self.timeout: float | None = args.timeout
         self.rows: list[report.Row] = []
         self.failures: list[str] = []
+        self.unfinished: list[str] = []
 
     def measure(self, step: str, n_docs: int | None, argv: list[str], annotations: int | None,
                 hf_cache: Path | None = None, uses_work_s: bool = False) -> Measurement | None:
@@ -87,12 +91,15 @@ class Bench:
             return None
         label = f"{step}@{n_docs}" if n_docs is not None else step
         print(f"  {label} ...", end="", flush=True, file=sys.stderr)
-        m = run_measured(label.replace("@", "-"), argv, self.logs, env=offline_env(hf_cache), cwd=self.work)
+        m = run_measured(label.replace("@", "-"), argv, self.logs, env=offline_env(hf_cache), cwd=self.work,
+                         timeout_s=self.timeout)
         row = report.row_from(step, n_docs, annotations, m, uses_work_s)
         self.rows.append(row)
-        status = "ok" if m.ok else f"FAILED (exit {m.exit_code})"
+        status = "ok" if m.ok else ("KILLED after --timeout" if m.timed_out else f"FAILED (exit {m.exit_code})")
         print(f" {status} {m.wall_s:.1f} s, {m.peak_rss_mib:.0f} MiB", file=sys.stderr)
-        if not m.ok:
+        if m.timed_out:
+            self.unfinished.append(label)
+        elif not m.ok:
             self.failures.append(f"{label}: exit {m.exit_code}; see {self.logs / (label.replace('@', '-') + '.stderr')}\n{m.stderr_tail[-1200:]}")
         return m
 
@@ -210,6 +217,8 @@ def run(args: argparse.Namespace) -> int:
     report.write(results, verdicts, bench.out)
     print(report.markdown(results, verdicts))
     print(f"results: {bench.out / report.JSON_FILE} and {bench.out / report.MARKDOWN_FILE}", file=sys.stderr)
+    for label in bench.unfinished:
+        print(f"NOT FINISHED within --timeout {args.timeout:g} s: {label}", file=sys.stderr)
     for failure in bench.failures:
         print(f"FAILED {failure}", file=sys.stderr)
     return 1 if bench.failures else 0
