@@ -135,8 +135,11 @@ def _build(root: Path, out: Path) -> None:
     assert main(["--root", str(root), "build", "--out", str(out)]) == 0
 
 
-@pytest.fixture
-def exports(corpus_root: Path, fx, tmp_path: Path) -> tuple[Path, Path]:
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory, fx) -> tuple[Path, Path]:
+    """Two exports of the fixture corpus: as written, then with a figure and a stance corrected."""
+    tmp_path = tmp_path_factory.mktemp("exports")
+    corpus_root = fx.write_corpus(tmp_path / "root")
     _build(corpus_root, tmp_path / "old")
     stances = corpus_root / "annotations" / "stances" / "d1.jsonl"
     fx.write_jsonl(stances, [{**r, "polarity": "neutral"} for r in fx.read_jsonl(stances)])

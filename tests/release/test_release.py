@@ -7,6 +7,7 @@ build in a child Python, a few seconds each) and several tests read them.
 from __future__ import annotations
 
 import argparse
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,14 +22,6 @@ def _git(fx, root: Path, *args: str) -> str:
     return fx.git(root, *args)
 
 
-@pytest.fixture(scope="module")
-def first(tmp_path_factory: pytest.TempPathFactory, fx) -> SimpleNamespace:
-    root = fx.make_release_repo(tmp_path_factory.mktemp("first") / "repo")
-    out = root.parent / "export-1.0.0"
-    release.release(root, "1.0.0", date=DAY_1, out=out)
-    return SimpleNamespace(root=root, out=out)
-
-
 def _correct_two_records(root: Path, fx) -> None:
     figures = root / "annotations" / "figures" / "d1.jsonl"
     fx.write_jsonl(figures, [{**r, "measured": "length of the visit"} for r in fx.read_jsonl(figures)])
@@ -38,12 +31,27 @@ def _correct_two_records(root: Path, fx) -> None:
 
 
 @pytest.fixture(scope="module")
-def second(tmp_path_factory: pytest.TempPathFactory, fx) -> SimpleNamespace:
-    root = fx.make_release_repo(tmp_path_factory.mktemp("second") / "repo")
-    release.release(root, "1.0.0", date=DAY_1, out=root.parent / "export-1.0.0")
+def releases(tmp_path_factory: pytest.TempPathFactory, fx) -> SimpleNamespace:
+    """Release 1.0.0, keep a copy of the repository as it is then, correct two records, release 1.1.0."""
+    base = tmp_path_factory.mktemp("releases")
+    root = fx.make_release_repo(base / "repo")
+    out = base / "export-1.0.0"
+    release.release(root, "1.0.0", date=DAY_1, out=out)
+    first_root = base / "after-1.0.0"
+    shutil.copytree(root, first_root)
     _correct_two_records(root, fx)
-    release.release(root, "1.1.0", date=DAY_2, out=root.parent / "export-1.1.0")
-    return SimpleNamespace(root=root)
+    release.release(root, "1.1.0", date=DAY_2, out=base / "export-1.1.0")
+    return SimpleNamespace(first=SimpleNamespace(root=first_root, out=out), second=SimpleNamespace(root=root))
+
+
+@pytest.fixture
+def first(releases: SimpleNamespace) -> SimpleNamespace:
+    return releases.first
+
+
+@pytest.fixture
+def second(releases: SimpleNamespace) -> SimpleNamespace:
+    return releases.second
 
 
 # --------------------------------------------------------------------------- a first release
