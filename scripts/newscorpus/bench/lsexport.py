@@ -98,22 +98,26 @@ def write_export(out: Path, tasks: int, regions: int, seed: int) -> dict[str, An
 
 
 def convert_with_ours(export: Path) -> dict[str, Any]:
-    """Every annotation of every task -> native records; counts prove relations and values survived."""
+    """Every annotation of every task -> native records; counts prove relations and values survived.
+
+    Reads the file with the project's own ``client.read_export`` and converts with
+    ``convert.result_to_records``: the path ``newscorpus ls pull`` takes, minus the server.
+    """
     from ..labelstudio import config
+    from ..labelstudio.client import read_export, task_doc_id
     from ..labelstudio.convert import result_to_records
 
-    with export.open("rb") as handle:
-        tasks = json.load(handle)
-    records = holders = measured = valued = 0
-    for task in tasks:
-        data = task["data"]
+    tasks = records = holders = measured = valued = 0
+    for task in read_export(export):
+        tasks += 1
+        doc_id, text = task_doc_id(task), task["data"][config.TEXT_NAME]
         for annotation in task["annotations"]:
-            layers = result_to_records(data[config.DOC_ID_KEY], data[config.TEXT_NAME], annotation["result"])
+            layers = result_to_records(doc_id, text, annotation["result"])
             records += sum(len(v) for v in layers.values())
             holders += sum(1 for s in layers[schema.STANCE.name] if s.get("holder_entity_id"))
             measured += sum(len(f["measured_entity_ids"]) for f in layers[schema.FIGURE.name])
             valued += sum(1 for f in layers[schema.FIGURE.name] if f.get("measured"))
-    return {"tasks": len(tasks), "records": records, "stance_holders": holders, "measured_links": measured,
+    return {"tasks": tasks, "records": records, "stance_holders": holders, "measured_links": measured,
             "figures_with_values": valued}
 
 

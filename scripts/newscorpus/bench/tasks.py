@@ -200,7 +200,7 @@ def ls_make_export(params: dict[str, Any]) -> dict[str, Any]:
 @task
 def ls_ours(params: dict[str, Any]) -> dict[str, Any]:
     """Our converter: the whole export file -> native records, relations and per-region values kept."""
-    from ..labelstudio import convert  # noqa: F401  (imported before the clock, as for the SDK)
+    from ..labelstudio import client, convert  # noqa: F401  (imported before the clock, as for the SDK)
     from . import lsexport
 
     start = time.perf_counter()
