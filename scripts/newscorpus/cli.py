@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -30,15 +29,27 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _available(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
+def _chosen_command(argv: list[str]) -> str | None:
+    """The subcommand named on the command line, found without importing any command module."""
+    skip_next = False
+    for arg in argv:
+        if skip_next:
+            skip_next = False
+        elif arg == "--root":
+            skip_next = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newscorpus", description=__doc__.splitlines()[0])
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the chosen command's module is imported, so one command never pays for
+    (or breaks because of) another's imports."""
+    chosen = _chosen_command(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(
+        prog="newscorpus",
+        description="Validate, build, round-trip and release the India–Russia Summit News corpus.",
+    )
     parser.add_argument("--version", action="version", version=f"newscorpus (corpus version) {CORPUS_VERSION}")
     parser.add_argument(
         "--root",
@@ -48,17 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
-        if not _available(module_name):
-            continue
-        module = importlib.import_module(module_name)
         command = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(command)
-        command.set_defaults(_module=module)
+        if name == chosen:
+            module = importlib.import_module(module_name)
+            module.add_arguments(command)
+            command.set_defaults(_module=module)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     if args.root is None:
         from .store import find_root
 
