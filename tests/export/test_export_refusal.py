@@ -43,3 +43,13 @@ def test_a_refused_build_leaves_no_temporary_folder(tmp_path, corpus_root):
     out_parent = tmp_path / "dist"
     assert build(root, out_parent / "export") == 1
     assert not out_parent.exists() or list(out_parent.iterdir()) == []
+
+
+def test_an_unreadable_manifest_is_refused_with_the_validator_finding(tmp_path, corpus_root, capsys):
+    root = copy_root(corpus_root, tmp_path / "root")
+    manifest = store.Layout(root).manifest_path
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "{not json\n", encoding="utf-8")
+    out = tmp_path / "export"
+    assert build(root, out) == 1
+    assert not out.exists()
+    assert "manifest.jsonl" in capsys.readouterr().err

@@ -50,25 +50,44 @@ def validation_errors(root: Path) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .exporter import build_atomically, print_alignment_warnings
+    from .exporter import build_atomically, print_alignment_warnings, start_tokenizer
     from .parquet import ShardPolicy
     from .rows import ExportError
 
     root: Path = args.root
     out: Path = args.out if args.out is not None else default_out(root)
+    try:
+        policy = ShardPolicy(max_shard_rows=args.max_shard_rows, max_shard_bytes=int(args.max_shard_mb * 1024 * 1024))
+    except ValueError as exc:
+        print(f"newscorpus build: {exc}", file=sys.stderr)
+        return 2
+    tokenizer = _start_tokenizer_early(root, start_tokenizer)
     errors = validation_errors(root)
     if errors:
+        if tokenizer is not None:
+            tokenizer.close(finished=False)
         for line in errors:
             print(line, file=sys.stderr)
         print(f"build refused: the validator found {len(errors)} error(s); {out} was not changed", file=sys.stderr)
         return 1
     try:
-        policy = ShardPolicy(max_shard_rows=args.max_shard_rows, max_shard_bytes=int(args.max_shard_mb * 1024 * 1024))
-        result = build_atomically(root, out, policy)
-    except (ExportError, ValueError) as exc:
+        result = build_atomically(root, out, policy, tokenizer)
+    except ExportError as exc:
         print(f"build failed: {exc}; {out} was not changed", file=sys.stderr)
         return 1
     print_alignment_warnings(result)
     counts = ", ".join(f"{split} {n}" for split, n in result.documents.items())
     print(f"wrote {result.out} (documents: {counts})")
     return 0
+
+
+def _start_tokenizer_early(root: Path, start):  # type: ignore[no-untyped-def]
+    """Start the spaCy worker before validating (it loads while the validator runs).
+
+    Any failure here (a manifest the build cannot even read) is the validator's to
+    report: no worker is started, and validation refuses the build with the details.
+    """
+    try:
+        return start(root)
+    except Exception:  # noqa: BLE001 -- reported by the validator that runs next
+        return None

@@ -216,7 +216,17 @@ def sha256_path(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_export(root: Path, out: Path, policy: ShardPolicy) -> ExportResult:
+def build_order(root: Path) -> list[str]:
+    """Document ids in the order the build visits them: splits in schema order, then manifest order."""
+    return [m["doc_id"] for manifests in _split_manifests(store.Layout(root)).values() for m in manifests]
+
+
+def start_tokenizer(root: Path) -> TokenizerWorker:
+    """Start tokenizing now, so spaCy loads on the other core while the parent validates and imports datasets."""
+    return TokenizerWorker(root, build_order(root))
+
+
+def write_export(root: Path, out: Path, policy: ShardPolicy, tokenizer: TokenizerWorker) -> ExportResult:
     """Build the export into ``out`` (a fresh folder); the caller swaps it into place."""
     from .card import write_card
     from .croissant import write_croissant
@@ -227,9 +237,7 @@ def write_export(root: Path, out: Path, policy: ShardPolicy) -> ExportResult:
     per_split = _split_manifests(layout)
     result = ExportResult(out, list(per_split), {}, {s: len(d) for s, d in per_split.items()}, LabelCounts())
     result.methods.update(e["method"] for e in table.values())
-    order = [m["doc_id"] for manifests in per_split.values() for m in manifests]
-    # Started before anything imports datasets, so spaCy loads on the other core meanwhile.
-    with TokenizerWorker(root, order) as tokenizer, (out / ALIGNMENT_FILE).open("w", encoding="utf-8") as alignment:
+    with (out / ALIGNMENT_FILE).open("w", encoding="utf-8") as alignment:
         for split, manifests in per_split.items():
             _write_split(layout, out, split, manifests, names, table, policy, alignment, tokenizer, result)
     write_card(out / CARD_FILE, result)
@@ -238,16 +246,24 @@ def write_export(root: Path, out: Path, policy: ShardPolicy) -> ExportResult:
     return result
 
 
-def build_atomically(root: Path, dest: Path, policy: ShardPolicy) -> ExportResult:
-    """Build next to ``dest`` and swap it in; on any failure ``dest`` is left untouched."""
+def build_atomically(root: Path, dest: Path, policy: ShardPolicy, tokenizer: TokenizerWorker | None = None) -> ExportResult:
+    """Build next to ``dest`` and swap it in; on any failure ``dest`` is left untouched.
+
+    ``tokenizer`` is one already started by :func:`start_tokenizer` (the CLI starts it
+    before validating); this function closes it either way.
+    """
+    tokenizer = tokenizer or start_tokenizer(root)
     dest = dest.resolve()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.build-", dir=dest.parent))
+    tmp: Path | None = None
     try:
-        result = write_export(root, tmp, policy)
+        with tokenizer:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.build-", dir=dest.parent))
+            result = write_export(root, tmp, policy, tokenizer)
         _swap_into_place(tmp, dest)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     result.out = dest
     result.stats = {c: {s: _moved(st, tmp, dest) for s, st in per.items()} for c, per in result.stats.items()}
