@@ -66,6 +66,21 @@ _CHOICE_SETS: dict[str, frozenset[str]] = {
     if item.kind == "choices"
 }
 _SPAN = {layer.control: layer.shape.spans[0] for layer in config.LAYERS}
+_FIELDS = {layer.control: tuple(annotation_fields(layer.shape)) for layer in config.LAYERS}
+# control name -> (field name, is choices, field kind, allowed choices); the per-result lookups of the hot path
+_PER_REGION_SPEC: dict[str, tuple[str, bool, str, frozenset[str] | None]] = {
+    name: (item.field, item.kind == "choices", layer.shape.field(item.field).kind, _CHOICE_SETS.get(name))
+    for name, (layer, item) in _PER_REGION.items()
+}
+# layer control -> [(field name, control name, nullable, is bool)] to assemble a record
+_RECORD_SPEC: dict[str, list[tuple[str, str, bool, bool]]] = {
+    layer.control: [
+        (item.field, config.per_region_control(layer, item), layer.shape.field(item.field).nullable,
+         layer.shape.field(item.field).kind == "bool")
+        for item in layer.per_region
+    ]
+    for layer in config.LAYERS
+}
 _HOLDER_FIELD = "holder_entity_id"
 _MEASURED_FIELD = "measured_entity_ids"
 
@@ -201,17 +216,6 @@ def _one(doc_id: str, rid: str, control: str, items: Any, allowed: frozenset[str
     return items[0]
 
 
-def _parse_typed(doc_id: str, rid: str, field: schema.Field, raw: str) -> Any:
-    if field.kind == "float":
-        try:
-            return float(raw.strip())
-        except ValueError:
-            raise ConversionError(doc_id, rid, f"{field.name}: {raw!r} is not a number") from None
-    if field.kind == "bool":
-        return raw == "true"
-    return raw
-
-
 def _add_labels(doc_id: str, rid: str, item: dict[str, Any], text: str, regions: dict[str, _Region]) -> None:
     layer = config.LAYER_BY_CONTROL[item["from_name"]]
     start, end, value = _span_of(doc_id, rid, item, text)
@@ -228,21 +232,35 @@ def _add_labels(doc_id: str, rid: str, item: dict[str, Any], text: str, regions:
 
 
 def _add_per_region(doc_id: str, rid: str, item: dict[str, Any], text: str, regions: dict[str, _Region]) -> None:
+    """A per-region value; its offsets are only compared with its region's (already checked) span."""
     name = item["from_name"]
-    layer, per = _PER_REGION[name]
-    start, end, value = _span_of(doc_id, rid, item, text)
-    region = regions.setdefault(rid, _Region())
+    field_name, is_choices, kind, allowed = _PER_REGION_SPEC[name]
+    value = item.get("value")
+    if value.__class__ is not dict:
+        raise ConversionError(doc_id, rid, f"result from {name!r} has no value object")
+    region = regions.get(rid)
+    if region is None:
+        region = regions[rid] = _Region()
     if region.values is None:
         region.values, region.per_region_spans = {}, []
-    if per.field in region.values:
+    if field_name in region.values:
         raise ConversionError(doc_id, rid, f"{name}: given twice")
-    field = layer.shape.field(per.field)
-    if per.kind == "choices":
-        raw = _one(doc_id, rid, name, value.get("choices"), _CHOICE_SETS[name], "choice")
+    items = value.get("choices" if is_choices else "text")
+    if items.__class__ is list and len(items) == 1 and items[0].__class__ is str and (allowed is None or items[0] in allowed):
+        raw = items[0]
     else:
-        raw = _one(doc_id, rid, name, value.get("text"), None, "text")
-    region.values[per.field] = _parse_typed(doc_id, rid, field, raw)
-    region.per_region_spans.append((name, start, end))  # type: ignore[union-attr]
+        raw = _one(doc_id, rid, name, items, allowed, "choice" if is_choices else "text")
+    if kind == "float":
+        try:
+            parsed: Any = float(raw)
+        except ValueError:
+            raise ConversionError(doc_id, rid, f"{field_name}: {raw!r} is not a number") from None
+    elif kind == "bool":
+        parsed = raw == "true"
+    else:
+        parsed = raw
+    region.values[field_name] = parsed
+    region.per_region_spans.append((name, value.get("start"), value.get("end")))  # type: ignore[union-attr]
 
 
 def _check_region(doc_id: str, rid: str, region: _Region) -> LayerControls:
@@ -264,14 +282,14 @@ def _region_record(doc_id: str, rid: str, layer: LayerControls, region: _Region)
     record: Record = {shape.id_field: rid, span.start: region.start, span.end: region.end, span.text: region.text}
     if layer.label_field:
         record[layer.label_field] = region.label
-    for item in layer.per_region:
-        field = shape.field(item.field)
-        value = values.get(item.field)
-        if value is None and field.kind == "bool":
-            value = False
-        if value is None and not field.nullable:
-            raise ConversionError(doc_id, rid, f"{config.per_region_control(layer, item)}: required value {item.field!r} is missing")
-        record[item.field] = value
+    for field_name, control, nullable, is_bool in _RECORD_SPEC[layer.control]:
+        value = values.get(field_name)
+        if value is None:
+            if is_bool:
+                value = False
+            elif not nullable:
+                raise ConversionError(doc_id, rid, f"{control}: required value {field_name!r} is missing")
+        record[field_name] = value
     return record
 
 
@@ -354,6 +372,5 @@ def result_to_records(doc_id: str, text: str, result: Any) -> dict[str, list[Rec
     out: dict[str, list[Record]] = {layer.shape.name: [] for layer in config.LAYERS}
     for rid, record in records.items():
         layer = regions[rid].layer
-        shape = layer.shape  # type: ignore[union-attr]
-        out[shape.name].append({name: record[name] for name in annotation_fields(shape)})
+        out[layer.shape.name].append({name: record[name] for name in _FIELDS[layer.control]})  # type: ignore[union-attr]
     return out
