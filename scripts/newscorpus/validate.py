@@ -213,6 +213,22 @@ def _layer_file(state: _Run, shape: RecordShape, doc_id: str) -> str:
     return state.rel(state.layout.layer_path(shape, doc_id))
 
 
+def _reload_layer(state: _Run, shape: RecordShape, doc_id: str, text: str) -> list[Rec]:
+    """Records again for the second pass, with just the checks that mark what is usable.
+
+    The first pass reported every problem in these files; this one stays silent.
+    """
+    path = state.layout.layer_path(shape, doc_id)
+    if not path.is_file():
+        return []
+    out = silent().at(state.rel(path), doc_id)
+    recs = list(records.iter_records(path, shape, out))
+    for rec in recs:
+        records.check_labels(shape, rec, out)
+        records.check_spans(shape, rec, text, out)
+    return recs
+
+
 def _surface_form_pass(state: _Run) -> None:
     """Second pass: scan each readable text once with the regex of every annotated name."""
     if not state.forms.labels:
@@ -220,9 +236,8 @@ def _surface_form_pass(state: _Run) -> None:
     for doc_id in state.readable:
         text_path = state.layout.text_path(doc_id)
         text = text_path.read_bytes().decode("utf-8")
-        quiet = silent()  # these files were checked in the first pass; do not report twice
-        mentions = _load_layer(state, schema.ENTITY_MENTION, doc_id, text, quiet)
-        exceptions = _load_layer(state, schema.EXCEPTION, doc_id, text, quiet)
+        mentions = _reload_layer(state, schema.ENTITY_MENTION, doc_id, text)
+        exceptions = _reload_layer(state, schema.EXCEPTION, doc_id, text)
         guidelines.check_surface_forms(
             text,
             mentions,

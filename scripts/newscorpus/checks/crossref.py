@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 from .. import schema
 from ..schema import RecordShape
-from .records import Rec
+from .records import Rec, per_shape
 from .report import FileReporter
 
 # Which fields besides the span make two records of a layer "the same annotation".  Mentions,
@@ -25,13 +25,15 @@ DUPLICATE_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-def entity_ref_fields(shape: RecordShape) -> list[schema.Field]:
+@per_shape
+def entity_ref_fields(shape: RecordShape) -> tuple[schema.Field, ...]:
     """Fields holding entity-table ids: derived from the naming rule entity_id / *_entity_id(s)."""
     if shape is schema.ENTITY:
-        return []
-    return [f for f in shape.fields if f.name == "entity_id" or f.name.endswith(("_entity_id", "_entity_ids"))]
+        return ()
+    return tuple(f for f in shape.fields if f.name == "entity_id" or f.name.endswith(("_entity_id", "_entity_ids")))
 
 
+@per_shape
 def entity_label_field(shape: RecordShape) -> schema.Field | None:
     """The field that must agree with the entity table's label, when the shape has one."""
     if shape is schema.ENTITY or "entity_id" not in shape.field_names:

@@ -51,10 +51,7 @@ def check_digits(text: str, figures: list[Rec], exceptions: list[Rec], text_out:
     """Report each run of digits outside figures and exceptions, and exceptions that cover no such digit."""
     waivers = exceptions_for(schema.UNCOVERED_DIGIT, exceptions)
     in_figure = _mask(len(text), _spans(figures))
-    covered = _mask(len(text), _spans(waivers))
-    for i, flag in enumerate(in_figure):
-        if flag:
-            covered[i] = 1
+    covered = _mask(len(text), _spans(figures) + _spans(waivers))
     for match in _DIGITS.finditer(text):
         for start, end in _uncovered_runs(match.start(), match.end(), covered):
             out_line = line_of(text, start)
@@ -128,17 +125,21 @@ class FormIndex:
 
     labels: dict[str, Counter] = field(default_factory=dict)
     _pattern: re.Pattern[str] | None = None
+    _expected: dict[str, str] = field(default_factory=dict)
 
     def add_mentions(self, mentions: list[Rec]) -> None:
+        self._pattern, self._expected = None, {}  # derived from the labels, so stale once they grow
         for rec in mentions:
             if rec.span_ok and rec.ok("label", "mention_type") and rec.get("mention_type") == schema.NAME_MENTION_TYPE:
                 self.labels.setdefault(rec.get("text"), Counter())[rec.get("label")] += 1
 
     def expected_label(self, form: str) -> str:
         """The most frequent label of a form; ties go to the label first in the inventory."""
-        counts = self.labels[form]
-        order = schema.ENTITY_LABELS.names
-        return min(counts, key=lambda label: (-counts[label], order.index(label) if label in order else len(order)))
+        if form not in self._expected:
+            counts = self.labels[form]
+            order = schema.ENTITY_LABELS.names
+            self._expected[form] = min(counts, key=lambda label: (-counts[label], order.index(label) if label in order else len(order)))
+        return self._expected[form]
 
     def pattern(self) -> re.Pattern[str]:
         """One regex for all forms, built as a trie so a scan costs the same for 10 or 100,000 forms."""

@@ -12,7 +12,8 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+import functools
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from .. import schema, store
 from ..schema import Field, RecordShape
@@ -21,6 +22,26 @@ from .report import FileReporter
 
 # A doc_id names files (corpus/<doc_id>.txt), so it must not be able to climb out of its folder.
 _DOC_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+T = TypeVar("T")
+
+
+def per_shape(derive: Callable[[RecordShape], T]) -> Callable[[RecordShape], T]:
+    """Memoise a derivation from a record shape, keyed by the shape's name.
+
+    These derivations run for every record; hashing a frozen shape itself would walk
+    every field, inventory and label each time.
+    """
+    results: dict[str, T] = {}
+
+    @functools.wraps(derive)
+    def cached(shape: RecordShape) -> T:
+        if shape.name not in results:
+            results[shape.name] = derive(shape)
+        return results[shape.name]
+
+    return cached
 
 
 @dataclass
@@ -33,7 +54,8 @@ class Rec:
     span_ok: bool = False  # every span's offsets are in range and match the stored text
 
     def ok(self, *names: str) -> bool:
-        return not any(name in self.bad for name in names)
+        bad = self.bad
+        return not bad or not any(name in bad for name in names)
 
     def get(self, name: str) -> Any:
         return self.data.get(name)
@@ -46,23 +68,27 @@ class Rec:
 # --------------------------------------------------------------------------- level 1
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+# kind -> (what the message says was expected, test); built once, this runs for every field of every record.
+_KIND_TESTS: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    "string": ("a string", lambda v: isinstance(v, str)),
+    "date": ("a date string", lambda v: isinstance(v, str)),
+    "label": ("a label string", lambda v: isinstance(v, str)),
+    "int": ("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool)),
+    "float": ("a finite number", _is_number),
+    "bool": ("true or false", lambda v: isinstance(v, bool)),
+    "string_list": ("a list of strings", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)),
+}
+
+
 def _type_problem(f: Field, value: Any) -> str | None:
     """Why ``value`` does not fit ``f`` (None when it does), naming the JSON type expected."""
     if value is None:
         return None if f.nullable else "is null, but the field is not nullable"
-    expected = {
-        "string": ("a string", lambda v: isinstance(v, str)),
-        "date": ("a date string", lambda v: isinstance(v, str)),
-        "label": ("a label string", lambda v: isinstance(v, str)),
-        "int": ("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool)),
-        "float": (
-            "a finite number",
-            lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
-        ),
-        "bool": ("true or false", lambda v: isinstance(v, bool)),
-        "string_list": ("a list of strings", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)),
-    }
-    description, fits = expected[f.kind]
+    description, fits = _KIND_TESTS[f.kind]
     if fits(value):
         return None
     return f"is {json_type(value)} {_short(value)}, expected {description}" + (" or null" if f.nullable else "")
@@ -88,10 +114,21 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+@per_shape
+def _field_names(shape: RecordShape) -> frozenset[str]:
+    return frozenset(shape.field_names)
+
+
+@per_shape
+def _label_fields(shape: RecordShape) -> tuple[tuple[Field, frozenset[str]], ...]:
+    """Each label field with its inventory's names as a set (``Inventory.__contains__`` builds a list)."""
+    return tuple((f, frozenset(f.inventory.names)) for f in shape.label_fields if f.inventory is not None)
+
+
 def check_shape(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
     """Missing, unknown and wrongly typed fields; marks the unusable ones in ``rec.bad``."""
     record_id = rec.record_id(shape)
-    known = set(shape.field_names)
+    known = _field_names(shape)
     for f in shape.fields:
         if f.name not in rec.data:
             out.add("missing-field", rec.line, f"{shape.name} record lacks field '{f.name}' ({f.kind})", record_id)
@@ -130,10 +167,11 @@ def iter_records(path: Path, shape: RecordShape, out: FileReporter) -> Iterator[
 
 def check_labels(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
     """Every value of a field with an inventory must be one of its names."""
-    for f in shape.label_fields:
+    for f, names in _label_fields(shape):
         value = rec.get(f.name)
-        if not rec.ok(f.name) or value is None or f.inventory is None or value in f.inventory:
+        if value is None or value in names or not rec.ok(f.name):
             continue
+        assert f.inventory is not None
         out.add(
             "unknown-label",
             rec.line,
@@ -176,10 +214,15 @@ def check_spans(shape: RecordShape, rec: Rec, text: str, out: FileReporter) -> N
     rec.span_ok = all_ok and bool(shape.spans)
 
 
+@per_shape
+def _date_fields(shape: RecordShape) -> tuple[Field, ...]:
+    return tuple(f for f in shape.fields if f.kind == "date")
+
+
 def check_dates(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
-    for f in shape.fields:
+    for f in _date_fields(shape):
         value = rec.get(f.name)
-        if f.kind == "date" and rec.ok(f.name) and value is not None and not is_calendar_date(value):
+        if rec.ok(f.name) and value is not None and not is_calendar_date(value):
             out.add("invalid-date", rec.line, f"field '{f.name}' is {value!r}, expected an ISO 8601 date YYYY-MM-DD", rec.record_id(shape))
 
 
