@@ -22,6 +22,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from . import schema
 from .checks import CHECKS, Finding, has_errors
@@ -92,7 +93,7 @@ def _read_entity_table(layout: Layout, reporter: Reporter) -> EntityIndex:
     return EntityIndex.from_records(recs)
 
 
-def _manifest_documents(state: _Run):
+def _manifest_documents(state: _Run) -> Iterator[Rec]:
     """Manifest records, checked, one at a time; a duplicate or unusable doc_id is not yielded."""
     shape = schema.DOCUMENT
     out = state.reporter.at(state.rel(state.layout.manifest_path), records_are_documents=True)

@@ -8,11 +8,11 @@ the schema therefore changes what is checked without touching this module.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-import functools
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from .. import schema, store
