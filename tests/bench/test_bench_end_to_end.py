@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from newscorpus import store
+from newscorpus import schema, store
 from newscorpus.cli import main as newscorpus
 
 MEASURED_STEPS = {
@@ -35,8 +35,9 @@ def test_streaming_load_reads_every_row_of_a_sharded_export(small_corpus: Path, 
 
     out = tmp_path / "export"
     assert newscorpus(["--root", str(small_corpus), "build", "--out", str(out), "--max-shard-rows", "5"]) == 0
-    train = [d for d in store.load_corpus(small_corpus).documents if d["split"] == "train"]
-    shards = sorted((out / "data" / "documents").glob("train-*.parquet"))
-    stream = datasets.load_dataset(str(out), "documents", split="train", streaming=True, cache_dir=str(tmp_path / "cache"))
+    split = schema.SPLITS.names[0]
+    expected = [d["doc_id"] for d in store.load_corpus(small_corpus).documents if d["split"] == split]
+    shards = sorted((out / "data" / "documents").glob(f"{split}-*.parquet"))
+    stream = datasets.load_dataset(str(out), "documents", split=split, streaming=True, cache_dir=str(tmp_path / "cache"))
     assert len(shards) > 1 and stream.num_shards == len(shards)
-    assert [row["doc_id"] for row in stream] == [d["doc_id"] for d in train]
+    assert [row["doc_id"] for row in stream] == expected
