@@ -56,16 +56,22 @@ def run_measured(step: str, argv: list[str], workdir: Path, env: dict[str, str] 
     with out_path.open("wb") as out, err_path.open("wb") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd, start_new_session=True)
-        while True:
-            pid, status, rusage = os.wait4(proc.pid, 0 if timeout_s is None else os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - start > timeout_s:  # type: ignore[operator]
-                timed_out = True
-                os.killpg(proc.pid, signal.SIGKILL)
-                _, status, rusage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.05)
+        try:
+            while True:
+                pid, status, rusage = os.wait4(proc.pid, 0 if timeout_s is None else os.WNOHANG)
+                if pid:
+                    break
+                if time.perf_counter() - start > timeout_s:  # type: ignore[operator]
+                    timed_out = True
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    _, status, rusage = os.wait4(proc.pid, 0)
+                    break
+                time.sleep(0.05)
+        except BaseException:
+            # The unit runs in its own session: stop it (and its workers) with the benchmark.
+            os.killpg(proc.pid, signal.SIGKILL)
+            os.wait4(proc.pid, 0)
+            raise
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
     stdout = out_path.read_text(encoding="utf-8", errors="replace")
