@@ -32,7 +32,7 @@ from typing import Any, Iterator
 
 from . import schema
 from .schema import RecordShape
-from .store import Layout, read_jsonl
+from .store import CorpusError, Layout, read_records
 
 DIFF_SHAPES: tuple[RecordShape, ...] = (schema.DOCUMENT, schema.ENTITY, *schema.ANNOTATION_LAYERS)
 """Layers compared, in report order; names match the export's config names."""
@@ -196,14 +196,10 @@ class RootSide(Side):
 
     def records(self, shape: RecordShape, doc_id: str) -> list[dict[str, Any]]:
         path = self._path(shape, doc_id)
-        if not path.is_file():
-            return []
-        out = []
-        for line in read_jsonl(path):
-            if line.record is None:
-                raise DiffError(f"{self.label}: {self.layout.relative(path)}:{line.line_no}: {line.error}")
-            out.append(line.record)
-        return out
+        try:
+            return read_records(path, shown_as=self.layout.relative(path))
+        except CorpusError as exc:
+            raise DiffError(f"{self.label}: {exc}") from exc
 
 
 def _git(root: Path, *args: str) -> str:

@@ -149,11 +149,15 @@ class Corpus:
         return out
 
 
-def _strict_records(path: Path) -> list[dict[str, Any]]:
+def read_records(path: Path, *, shown_as: str | None = None) -> list[dict[str, Any]]:
+    """Every record of a JSONL file, or [] when the file does not exist (a document with no
+    records of a layer has no file); a bad line raises CorpusError naming file and line."""
+    if not path.is_file():
+        return []
     records = []
     for line in read_jsonl(path):
         if line.record is None:
-            raise CorpusError(f"{path}:{line.line_no}: {line.error}")
+            raise CorpusError(f"{shown_as or path}:{line.line_no}: {line.error}")
         records.append(line.record)
     return records
 
@@ -163,15 +167,14 @@ def load_corpus(root: Path) -> Corpus:
     layout = Layout(root)
     if not layout.manifest_path.is_file():
         raise CorpusError(f"{layout.manifest_path}: no manifest (is {root} a corpus root?)")
-    documents = _strict_records(layout.manifest_path)
+    documents = read_records(layout.manifest_path)
     texts = {d["doc_id"]: read_text(layout.text_path(d["doc_id"])) for d in documents}
-    table = _strict_records(layout.entity_table_path) if layout.entity_table_path.is_file() else []
+    table = read_records(layout.entity_table_path)
     layers: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for shape in schema.PER_DOCUMENT_SHAPES:
         per_doc = layers.setdefault(shape.name, {})
         for doc in documents:
-            path = layout.layer_path(shape, doc["doc_id"])
-            per_doc[doc["doc_id"]] = _strict_records(path) if path.is_file() else []
+            per_doc[doc["doc_id"]] = read_records(layout.layer_path(shape, doc["doc_id"]))
     return Corpus(layout, documents, texts, table, layers)
 
 

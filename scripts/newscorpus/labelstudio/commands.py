@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import schema, texts
-from ..store import Layout, canonical_record, read_jsonl, read_text, write_records
+from ..store import CorpusError, Layout, canonical_record, read_records, read_text, write_records
 from ..version import CORPUS_VERSION
 
 DEFAULT_TITLE = texts.PRETTY_NAME
@@ -68,25 +68,20 @@ def run(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- reading the root, one document at a time
 
 
+def _read(path: Path, layout: Layout) -> list[dict[str, Any]]:
+    """The records of one file ([] if absent); a bad line stops the command with file and line."""
+    try:
+        return read_records(path, shown_as=layout.relative(path))
+    except CorpusError as exc:
+        raise SystemExit(str(exc)) from exc
+
+
 def _manifest(layout: Layout) -> list[dict[str, Any]]:
-    docs = []
-    for line in read_jsonl(layout.manifest_path):
-        if line.record is None:
-            raise SystemExit(f"{layout.relative(line.path)}:{line.line_no}: {line.error}")
-        docs.append(line.record)
-    return docs
+    return _read(layout.manifest_path, layout)
 
 
 def _read_layer(layout: Layout, shape: schema.RecordShape, doc_id: str) -> list[dict[str, Any]]:
-    path = layout.layer_path(shape, doc_id)
-    if not path.is_file():
-        return []
-    out = []
-    for line in read_jsonl(path):
-        if line.record is None:
-            raise SystemExit(f"{layout.relative(path)}:{line.line_no}: {line.error}")
-        out.append(line.record)
-    return out
+    return _read(layout.layer_path(shape, doc_id), layout)
 
 
 def _local_layers(layout: Layout, doc_id: str) -> dict[str, list[dict[str, Any]]]:
@@ -341,9 +336,7 @@ def _pull_task(task: dict[str, Any], layout: Layout, staging: Layout, doc_ids: s
 
 
 def _entity_ids(layout: Layout) -> set[str]:
-    if not layout.entity_table_path.is_file():
-        return set()
-    return {line.record["entity_id"] for line in read_jsonl(layout.entity_table_path) if line.record}
+    return {record["entity_id"] for record in _read(layout.entity_table_path, layout)}
 
 
 def _validate(staging: Path) -> list[str]:
@@ -407,7 +400,7 @@ def pull_from_tasks(root: Path, tasks: list[dict[str, Any]], key: Any, *, annota
             except PullRefused as exc:
                 summary.errors.append(str(exc))
         if summary.new_entities:
-            table = [line.record for line in read_jsonl(layout.entity_table_path) if line.record] if layout.entity_table_path.is_file() else []
+            table = _read(layout.entity_table_path, layout)
             write_records(staging.entity_table_path, schema.ENTITY, table + summary.new_entities)
             summary.written.append(staging.entity_table_path.relative_to(staging_root))
         _print_summary(summary, who, out)
