@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -225,21 +224,14 @@ def _print_table(results: list[dict[str, Any]]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .client import Connection, LabelStudioError, export_to_file, find_project, read_export
+    from .client import LabelStudioError, download_project_tasks, read_export
     from .convert import ConversionError
 
     try:
         if args.export is not None:
             tasks = list(read_export(args.export))
         else:
-            conn = Connection.from_env()
-            ls = conn.client()
-            project = find_project(ls, args.title)
-            if project is None:
-                print(f"error: no Label Studio project titled {args.title!r} at {conn.url}", file=sys.stderr)
-                return 1
-            with tempfile.TemporaryDirectory() as tmp:
-                tasks = list(read_export(export_to_file(ls, int(project.id), Path(tmp))))
+            _, _, tasks = download_project_tasks(args.title)
         results = [p.summary() for p in agreement(tasks)]
     except (LabelStudioError, ConversionError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -135,6 +135,22 @@ def read_export(path: Path) -> Iterator[dict[str, Any]]:
         yield task
 
 
+def download_project_tasks(title: str, *, hint: str = "") -> tuple[Connection, int, list[dict[str, Any]]]:
+    """Connect from the environment, find the project by title and read its full JSON export.
+
+    The export goes through a temp file because that is the form ``--export FILE`` reads too,
+    so the server and file paths convert exactly the same bytes.
+    """
+    conn = Connection.from_env()
+    ls = conn.client()
+    project = find_project(ls, title)
+    if project is None:
+        raise LabelStudioError(f"no Label Studio project titled {title!r} at {conn.url}{hint}")
+    with tempfile.TemporaryDirectory() as tmp:
+        tasks = list(read_export(export_to_file(ls, int(project.id), Path(tmp))))
+    return conn, int(project.id), tasks
+
+
 def annotator_of(annotation: dict[str, Any]) -> str:
     """The annotator's email; exports made in the UI carry only a user id."""
     who = annotation.get("completed_by")

@@ -438,7 +438,7 @@ def pull_from_tasks(root: Path, tasks: list[dict[str, Any]], key: Any, *, annota
 
 
 def run_pull(args: argparse.Namespace) -> int:
-    from .client import Connection, export_to_file, find_project, read_export
+    from .client import download_project_tasks, read_export
     from .sync import ProjectKey, SyncState, state_path
 
     if args.export is not None:
@@ -447,13 +447,6 @@ def run_pull(args: argparse.Namespace) -> int:
         header = state.project or {}
         key = ProjectKey(str(header.get("url", "")), int(header.get("project_id", 0)), str(header.get("title", args.title)))
         return pull_from_tasks(args.root, tasks, key, annotator=args.annotator, write=args.write, force=args.force)
-    conn = Connection.from_env()
-    ls = conn.client()
-    project = find_project(ls, args.title)
-    if project is None:
-        print(f"error: no Label Studio project titled {args.title!r} at {conn.url}; run `newscorpus ls push` first", file=sys.stderr)
-        return 1
-    with tempfile.TemporaryDirectory() as tmp:
-        tasks = list(read_export(export_to_file(ls, int(project.id), Path(tmp))))
-    key = ProjectKey(conn.url, int(project.id), args.title)
+    conn, project_id, tasks = download_project_tasks(args.title, hint="; run `newscorpus ls push` first")
+    key = ProjectKey(conn.url, project_id, args.title)
     return pull_from_tasks(args.root, tasks, key, annotator=args.annotator, write=args.write, force=args.force)
