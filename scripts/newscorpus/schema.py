@@ -178,6 +178,9 @@ NAME_MENTION_TYPE = "NAM"
 """The mention type of a proper name: surface-form consistency keys on it, and NOM/PRO need one."""
 NORMALIZED_FIGURE_KINDS: tuple[str, ...] = ("DATE", "TIME", "DURATION")
 """Figure kinds whose ``normalized`` ISO 8601 form is required unless ``approximate`` is true."""
+CALENDAR_FIGURE_KINDS: tuple[str, ...] = ("DATE", "TIME")
+"""Figure kinds with no numeric value: value, value_low, value_high and unit are null (``normalized``
+carries them).  Every other kind is numeric and needs a value or both range bounds."""
 UNCOVERED_DIGIT = "uncovered-digit"
 """The exception check that waives a digit outside every figure."""
 INCONSISTENT_SURFACE_FORM = "inconsistent-surface-form"

@@ -194,6 +194,11 @@ def _validate_document(state: _Run, rec: Rec) -> None:
     layers = {shape.name: _load_layer(state, shape, doc_id, text, state.reporter) for shape in schema.PER_DOCUMENT_SHAPES}
     mentions = layers[schema.ENTITY_MENTION.name]
     exceptions = layers[schema.EXCEPTION.name]
+    mentioned = crossref.mentioned_entities(mentions)
+    for shape in schema.PER_DOCUMENT_SHAPES:
+        if layers[shape.name]:
+            out = state.reporter.at(_layer_file(state, shape, doc_id), doc_id)
+            crossref.check_mentioned_entities(shape, layers[shape.name], mentioned, state.entities, out)
     if state.reporter.completeness:
         guidelines.check_name_mentions(mentions, state.reporter.at(_layer_file(state, schema.ENTITY_MENTION, doc_id), doc_id))
     if text is None:

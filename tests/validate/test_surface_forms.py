@@ -66,6 +66,8 @@ def test_occurrence_labelled_differently_names_both_labels(make_root):
         root / "annotations" / "entities" / "beta.jsonl",
         lambda r: r.update(label=second, entity_id="valdoria-2") if r["text"] == "Valdoria" else None,
     )
+    # beta's stance holder follows its only mention, which now names the second entity
+    _rewrite(root / "annotations" / "stances" / "beta.jsonl", lambda r: r.update(holder_entity_id="valdoria-2"))
     (found,) = validate_root(root)
     assert (found.check, found.file) == (schema.INCONSISTENT_SURFACE_FORM, "corpus/beta.txt")
     assert f"is labelled {second} (m1) here but annotated {first}" in found.message

@@ -87,6 +87,43 @@ def check_entity_refs(shape: RecordShape, rec: Rec, entities: EntityIndex, out: 
         )
 
 
+@per_shape
+def linked_entity_fields(shape: RecordShape) -> tuple[schema.Field, ...]:
+    """Entity references Label Studio carries as a relation from a mention: every one but a mention's own."""
+    if shape is schema.ENTITY_MENTION:
+        return ()
+    return tuple(f for f in entity_ref_fields(shape) if f.name != "entity_id")
+
+
+def mentioned_entities(mentions: Iterable[Rec]) -> set[str]:
+    """The entity ids a document's mentions refer to: what its stances and figures may link to."""
+    return {rec.get("entity_id") for rec in mentions if rec.ok("entity_id")}
+
+
+def check_mentioned_entities(shape: RecordShape, recs: Iterable[Rec], mentioned: set[str], entities: EntityIndex, out: FileReporter) -> None:
+    """A holder or measured entity needs a mention in the document to hang its Label Studio relation on.
+
+    An id missing from the entity table is left to ``unknown-entity``: one mistake, one finding.
+    """
+    fields = linked_entity_fields(shape)
+    if not fields:
+        return
+    for rec in recs:
+        for f in fields:
+            if not rec.ok(f.name) or rec.get(f.name) is None:
+                continue
+            values = rec.get(f.name) if f.kind == "string_list" else [rec.get(f.name)]
+            for value in values:
+                if value not in mentioned and value in entities.lines:
+                    out.add(
+                        "unmentioned-entity",
+                        rec.line,
+                        f"{f.name} {value!r} has no mention in this document; annotate a mention of it "
+                        "(Label Studio links it from one)",
+                        rec.record_id(shape),
+                    )
+
+
 def check_duplicate_spans(shape: RecordShape, recs: Iterable[Rec], out: FileReporter) -> None:
     """Two records annotating the same span the same way: one of them is a copy."""
     key_fields = [name for span in shape.spans for name in (span.start, span.end)] + list(DUPLICATE_KEYS.get(shape.name, ()))

@@ -269,6 +269,39 @@ def check_figure(rec: Rec, out: FileReporter) -> None:
             out.add("invalid-range", rec.line, f"value_low={low}, value_high={high}: a range needs both bounds, or neither", record_id)
         elif low is not None and low > high:
             out.add("invalid-range", rec.line, f"value_low={low} > value_high={high}: expected low <= high", record_id)
+    check_figure_value(rec, out)
+
+
+# The numeric fields of a figure; a calendar figure leaves them all null, a numeric one fills value or the range.
+_NUMERIC_FIGURE_FIELDS = ("value", "value_low", "value_high", "unit")
+
+
+def check_figure_value(rec: Rec, out: FileReporter) -> None:
+    """Calendar kinds carry no number (normalized holds them); every other kind needs a value or a range.
+
+    A figure with only one range bound is left to ``invalid-range``, so one mistake gives one finding.
+    """
+    kind = rec.get("kind")
+    if not rec.ok("kind", *_NUMERIC_FIGURE_FIELDS):
+        return
+    if kind in schema.CALENDAR_FIGURE_KINDS:
+        filled = [name for name in _NUMERIC_FIGURE_FIELDS if rec.get(name) is not None]
+        if filled:
+            out.add(
+                "invalid-figure-value",
+                rec.line,
+                f"a {kind} figure has {', '.join(f'{name}={rec.get(name)!r}' for name in filled)}; "
+                f"{', '.join(_NUMERIC_FIGURE_FIELDS)} are null for {' and '.join(schema.CALENDAR_FIGURE_KINDS)} "
+                "(normalized carries the date or time)",
+                rec.record_id(schema.FIGURE),
+            )
+    elif rec.get("value") is None and rec.get("value_low") is None and rec.get("value_high") is None:
+        out.add(
+            "invalid-figure-value",
+            rec.line,
+            f"a {kind} figure has no value and no range: set value, or value_low and value_high",
+            rec.record_id(schema.FIGURE),
+        )
 
 
 def check_unique_ids(shape: RecordShape, recs: Iterable[Rec], out: FileReporter) -> None:

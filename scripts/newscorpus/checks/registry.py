@@ -81,12 +81,26 @@ CHECKS: dict[str, CheckInfo] = _checks(
     CheckInfo("missing-normalized", 2, ERROR, "A figure of a kind that needs an ISO 8601 form has normalized null and is not approximate."),
     CheckInfo("invalid-normalized", 2, ERROR, "A figure's normalized value is not ISO 8601 (date, month, year, time, interval or duration)."),
     CheckInfo("invalid-range", 2, ERROR, "A figure has only one of value_low/value_high, or value_low > value_high."),
+    CheckInfo(
+        "invalid-figure-value",
+        2,
+        ERROR,
+        f"A {' or '.join(schema.CALENDAR_FIGURE_KINDS)} figure has a value, value_low, value_high or unit (its normalized "
+        "form carries it), or a figure of any other kind has no value and no range.",
+    ),
     # ---- level 3: across records and files
     CheckInfo("unknown-entity", 3, ERROR, "An entity id (entity_id, holder_entity_id, measured_entity_ids) is not in the entity table."),
     CheckInfo("label-mismatch", 3, ERROR, "A mention's label differs from its entity's label in the entity table."),
     CheckInfo("sha256-mismatch", 3, ERROR, "A text file's sha256 differs from the manifest's text_sha256."),
     CheckInfo("duplicate-span", 3, ERROR, "Two records in one layer have the same span and the same label (or kind, check, holder/target/polarity)."),
     CheckInfo("unused-entity", 3, WARNING, "An entity-table row that no mention, stance or figure refers to."),
+    CheckInfo(
+        "unmentioned-entity",
+        3,
+        ERROR,
+        "A stance holder or measured entity has no mention in the same document, so Label Studio, which links "
+        "them to a mention, cannot carry it.",
+    ),
     CheckInfo(schema.UNCOVERED_DIGIT, 3, ERROR, "A digit in a text lies outside every figure span and every uncovered-digit exception.", completeness=True),
     CheckInfo(
         schema.INCONSISTENT_SURFACE_FORM,
