@@ -169,7 +169,7 @@ def check_labels(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
     """Every value of a field with an inventory must be one of its names."""
     for f, names in _label_fields(shape):
         value = rec.get(f.name)
-        if value is None or value in names or not rec.ok(f.name):
+        if value is None or not rec.ok(f.name) or value in names:  # a wrongly typed value may be unhashable
             continue
         assert f.inventory is not None
         out.add(
