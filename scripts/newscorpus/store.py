@@ -94,19 +94,40 @@ class JsonLine:
 
 def read_jsonl(path: Path) -> Iterator[JsonLine]:
     """Yield every non-blank line; bad JSON or a non-object line is reported, not raised."""
+    for line_no, record, error in iter_json_lines(path):
+        yield JsonLine(path, line_no, record, error)
+
+
+_raw_decode = json.JSONDecoder().raw_decode
+_JSON_WHITESPACE = " \t\n\r"
+
+
+def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+    """``read_jsonl`` as plain (line_no, record, error) tuples: the validator's per-line hot path.
+
+    A line that is one JSON value with at most JSON whitespace around its end is decoded once,
+    without ``json.loads``'s wrapper; anything else (blank lines, leading whitespace, errors) goes
+    through ``json.loads``, so what is accepted and how errors read is exactly ``json.loads``'s.
+    """
     with path.open(encoding="utf-8") as handle:
         for line_no, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
             try:
-                value = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                yield JsonLine(path, line_no, None, f"invalid JSON: {exc.msg} (column {exc.colno})")
-                continue
+                value, end = _raw_decode(raw)
+                clean = not raw[end:].strip(_JSON_WHITESPACE)
+            except json.JSONDecodeError:
+                clean = False
+            if not clean:
+                if not raw.strip():
+                    continue
+                try:
+                    value = json.loads(raw)
+                except json.JSONDecodeError as exc:
+                    yield line_no, None, f"invalid JSON: {exc.msg} (column {exc.colno})"
+                    continue
             if not isinstance(value, dict):
-                yield JsonLine(path, line_no, None, f"expected a JSON object, got {type(value).__name__}")
+                yield line_no, None, f"expected a JSON object, got {type(value).__name__}"
                 continue
-            yield JsonLine(path, line_no, value)
+            yield line_no, value, None
 
 
 def read_text(path: Path) -> str:

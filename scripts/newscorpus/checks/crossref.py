@@ -6,8 +6,9 @@ it is small (one row per real-world entity) however many documents there are.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .. import schema
 from ..schema import RecordShape
@@ -63,27 +64,28 @@ class EntityIndex:
 
 def check_entity_refs(shape: RecordShape, rec: Rec, entities: EntityIndex, out: FileReporter) -> None:
     """References resolve in the entity table, and a mention's label is its entity's label."""
-    record_id = rec.record_id(shape)
+    data, bad = rec.data, rec.bad
+    known, used = entities.lines, entities.used
     for f in entity_ref_fields(shape):
-        if not rec.ok(f.name) or rec.get(f.name) is None:
+        value = data.get(f.name)
+        if value is None or (bad and f.name in bad):
             continue
-        values = rec.get(f.name) if f.kind == "string_list" else [rec.get(f.name)]
-        for value in values:
-            if value in entities.lines:
-                entities.used.add(value)
+        for one in value if f.kind == "string_list" else (value,):
+            if one in known:
+                used.add(one)
             else:
-                out.add("unknown-entity", rec.line, f"{f.name} {value!r} is not in the entity table", record_id)
+                out.add("unknown-entity", rec.line, f"{f.name} {one!r} is not in the entity table", rec.record_id(shape))
     label_field = entity_label_field(shape)
     if label_field is None or not rec.ok("entity_id", label_field.name):
         return
-    expected = entities.labels.get(rec.get("entity_id"))
-    actual = rec.get(label_field.name)
+    expected = entities.labels.get(data.get("entity_id"))
+    actual = data.get(label_field.name)
     if expected is not None and actual != expected:
         out.add(
             "label-mismatch",
             rec.line,
             f"{label_field.name} is {actual!r} but entity {rec.get('entity_id')!r} is {expected!r} in the entity table",
-            record_id,
+            rec.record_id(shape),
         )
 
 
@@ -97,7 +99,7 @@ def linked_entity_fields(shape: RecordShape) -> tuple[schema.Field, ...]:
 
 def mentioned_entities(mentions: Iterable[Rec]) -> set[str]:
     """The entity ids a document's mentions refer to: what its stances and figures may link to."""
-    return {rec.get("entity_id") for rec in mentions if rec.ok("entity_id")}
+    return {rec.data.get("entity_id") for rec in mentions if not rec.bad or "entity_id" not in rec.bad}
 
 
 def check_mentioned_entities(shape: RecordShape, recs: Iterable[Rec], mentioned: set[str], entities: EntityIndex, out: FileReporter) -> None:
@@ -109,31 +111,49 @@ def check_mentioned_entities(shape: RecordShape, recs: Iterable[Rec], mentioned:
     if not fields:
         return
     for rec in recs:
+        data, bad = rec.data, rec.bad
         for f in fields:
-            if not rec.ok(f.name) or rec.get(f.name) is None:
+            value = data.get(f.name)
+            if value is None or (bad and f.name in bad):
                 continue
-            values = rec.get(f.name) if f.kind == "string_list" else [rec.get(f.name)]
-            for value in values:
-                if value not in mentioned and value in entities.lines:
+            for one in value if f.kind == "string_list" else (value,):
+                if one not in mentioned and one in entities.lines:
                     out.add(
                         "unmentioned-entity",
                         rec.line,
-                        f"{f.name} {value!r} has no mention in this document; annotate a mention of it "
+                        f"{f.name} {one!r} has no mention in this document; annotate a mention of it "
                         "(Label Studio links it from one)",
                         rec.record_id(shape),
                     )
 
 
+@per_shape
+def duplicate_key_fields(shape: RecordShape) -> tuple[str, ...]:
+    """The fields whose values, all equal, make two records of a layer one annotation twice."""
+    return tuple(name for span in shape.spans for name in (span.start, span.end)) + DUPLICATE_KEYS.get(shape.name, ())
+
+
+@per_shape
+def _duplicate_key(shape: RecordShape) -> Callable[[dict[str, Any]], tuple]:
+    """The duplicate key of a record's data, list values made hashable only where a key field is a list."""
+    names = duplicate_key_fields(shape)
+    if any(shape.field(name).kind == "string_list" for name in names):
+        return lambda data: tuple(_hashable(data.get(name)) for name in names)
+    getter = operator.itemgetter(*names)
+    return (lambda data: getter(data)) if len(names) > 1 else (lambda data: (getter(data),))
+
+
 def check_duplicate_spans(shape: RecordShape, recs: Iterable[Rec], out: FileReporter) -> None:
     """Two records annotating the same span the same way: one of them is a copy."""
-    key_fields = [name for span in shape.spans for name in (span.start, span.end)] + list(DUPLICATE_KEYS.get(shape.name, ()))
     if not shape.spans:
         return
+    key_fields = duplicate_key_fields(shape)
+    key_of = _duplicate_key(shape)
     first: dict[tuple, Rec] = {}
     for rec in recs:
-        if not rec.span_ok or not rec.ok(*key_fields):
+        if not rec.span_ok or (rec.bad and not rec.bad.isdisjoint(key_fields)):
             continue
-        key = tuple(_hashable(rec.get(name)) for name in key_fields)
+        key = key_of(rec.data)
         if key in first:
             other = first[key]
             out.add(

@@ -30,11 +30,12 @@ def line_of(text: str, offset: int) -> int:
 
 
 def _spans(recs: list[Rec]) -> list[tuple[int, int]]:
-    return [(rec.get("start"), rec.get("end")) for rec in recs if rec.span_ok]
+    return [(rec.data["start"], rec.data["end"]) for rec in recs if rec.span_ok]
 
 
-def _mask(length: int, spans: list[tuple[int, int]]) -> bytearray:
-    covered = bytearray(length)
+def _mask(length: int, spans: list[tuple[int, int]], base: bytearray | None = None) -> bytearray:
+    """1 at every offset inside a span (on top of ``base`` when given): coverage tests become C-level searches."""
+    covered = bytearray(length) if base is None else bytearray(base)
     for start, end in spans:
         covered[start:end] = b"\x01" * (end - start)
     return covered
@@ -51,8 +52,10 @@ def check_digits(text: str, figures: list[Rec], exceptions: list[Rec], text_out:
     """Report each run of digits outside figures and exceptions, and exceptions that cover no such digit."""
     waivers = exceptions_for(schema.UNCOVERED_DIGIT, exceptions)
     in_figure = _mask(len(text), _spans(figures))
-    covered = _mask(len(text), _spans(figures) + _spans(waivers))
+    covered = _mask(len(text), _spans(waivers), base=in_figure)
     for match in _DIGITS.finditer(text):
+        if covered.find(0, match.start(), match.end()) == -1:
+            continue  # every digit of the run is covered: the common case, one C-level search
         for start, end in _uncovered_runs(match.start(), match.end(), covered):
             out_line = line_of(text, start)
             text_out.add(
@@ -129,9 +132,15 @@ class FormIndex:
 
     def add_mentions(self, mentions: list[Rec]) -> None:
         self._pattern, self._expected = None, {}  # derived from the labels, so stale once they grow
+        name_type, labels = schema.NAME_MENTION_TYPE, self.labels
         for rec in mentions:
-            if rec.span_ok and rec.ok("label", "mention_type") and rec.get("mention_type") == schema.NAME_MENTION_TYPE:
-                self.labels.setdefault(rec.get("text"), Counter())[rec.get("label")] += 1
+            data = rec.data
+            if rec.span_ok and data.get("mention_type") == name_type and rec.ok("label", "mention_type"):
+                form = data["text"]
+                counts = labels.get(form)
+                if counts is None:
+                    counts = labels[form] = Counter()
+                counts[data["label"]] += 1
 
     def expected_label(self, form: str) -> str:
         """The most frequent label of a form; ties go to the label first in the inventory."""
@@ -144,34 +153,51 @@ class FormIndex:
     def pattern(self) -> re.Pattern[str]:
         """One regex for all forms, built as a trie so a scan costs the same for 10 or 100,000 forms."""
         if self._pattern is None:
-            self._pattern = re.compile(r"(?<!\w)(?:" + _trie_pattern(self.labels) + r")(?!\w)")
+            self._pattern = re.compile(_whole_word_pattern(self.labels))
         return self._pattern
 
+    def expected_labels(self) -> dict[str, str]:
+        """Every form's expected label, computed once: the scan looks one up per match."""
+        if len(self._expected) != len(self.labels):
+            for form in self.labels:
+                self.expected_label(form)
+        return self._expected
 
-def _trie_pattern(forms: "dict[str, Counter] | list[str]") -> str:
-    """A regex matching exactly the given strings, longest first at each position.
 
-    Each optional tail is greedy, so the engine tries the longer form before
-    falling back to a shorter one ("Sputnik India" before "Sputnik").
-    """
-    end = ""  # a key no character can take: marks "a form ends here"
+_END = ""  # a trie key no character can take: marks "a form ends here"
+_NO_WORD_BEFORE = r"(?<!\w[\w\W])"
+r"""After a form's first character: the character before the form is no word character.
+
+The same test as ``(?<!\w)`` in front of the form, moved behind its first character so the
+pattern starts with a plain choice of characters, which ``re`` scans for with a lookup table
+instead of trying the whole trie at every position (about three times faster on news text)."""
+
+
+def _trie(forms: "dict[str, Counter] | list[str]") -> dict:
     trie: dict = {}
     for form in forms:
         node = trie
         for char in form:
             node = node.setdefault(char, {})
-        node[end] = {}
+        node[_END] = {}
+    return trie
 
-    def build(node: dict) -> str:
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char != end]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if end in node:
-            return "(?:" + body + ")?"
-        return body
 
-    return build(trie)
+def _whole_word_pattern(forms: "dict[str, Counter] | list[str]") -> str:
+    """A regex matching exactly the given strings where they stand as whole words, longest first."""
+    firsts = [re.escape(char) + _NO_WORD_BEFORE + _build(child) for char, child in sorted(_trie(forms).items()) if char != _END]
+    return "(?:" + "|".join(firsts) + r")(?!\w)"
+
+
+def _build(node: dict) -> str:
+    """One level of the trie: a choice of next characters, optional where a form ends here."""
+    branches = [re.escape(char) + _build(child) for char, child in sorted(node.items()) if char != _END]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if _END in node:
+        return "(?:" + body + ")?"
+    return body
 
 
 def check_surface_forms(
@@ -188,15 +214,19 @@ def check_surface_forms(
     labelled: dict[tuple[int, int], dict[str, str | None]] = {}
     for rec in mentions:
         if rec.span_ok and rec.ok("label"):
-            labelled.setdefault((rec.get("start"), rec.get("end")), {})[rec.get("label")] = rec.record_id(schema.ENTITY_MENTION)
+            data = rec.data
+            labelled.setdefault((data["start"], data["end"]), {})[data["label"]] = rec.record_id(schema.ENTITY_MENTION)
     waivers = exceptions_for(schema.INCONSISTENT_SURFACE_FORM, exceptions)
     used: set[int] = set()
+    expected_of = forms.expected_labels()
     for match in forms.pattern().finditer(text):
-        start, end, form = match.start(), match.end(), match.group()
-        expected = forms.expected_label(form)
-        here = labelled.get((start, end), {})
-        if expected in here:
-            continue
+        form = match.group()
+        expected = expected_of[form]
+        here = labelled.get(match.span())
+        if here is not None and expected in here:
+            continue  # the common case: the occurrence carries the form's label
+        start, end = match.span()
+        here = here or {}
         covering = [i for i, rec in enumerate(waivers) if rec.get("start") <= start and end <= rec.get("end")]
         if covering:
             used.update(covering)

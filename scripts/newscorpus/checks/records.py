@@ -44,7 +44,7 @@ def per_shape(derive: Callable[[RecordShape], T]) -> Callable[[RecordShape], T]:
     return cached
 
 
-@dataclass
+@dataclass(slots=True)
 class Rec:
     """One parsed record and which of its fields later checks must not trust."""
 
@@ -125,26 +125,95 @@ def _label_fields(shape: RecordShape) -> tuple[tuple[Field, frozenset[str]], ...
     return tuple((f, frozenset(f.inventory.names)) for f in shape.label_fields if f.inventory is not None)
 
 
+_MISSING = object()
+
+# kind -> the exact Python types json.loads gives for a fitting value.  A value of another type
+# (or a missing one) goes to ``_type_problem``, which decides and words the finding; this table
+# only lets the common, fitting case through without building anything.
+_KIND_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "date": (str,),
+    "label": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "string_list": (list,),
+}
+
+
+def _finite_or_not_float(value: Any) -> bool:
+    return type(value) is not float or math.isfinite(value)
+
+
+def _none_or_strings(value: Any) -> bool:
+    return value is None or all(type(x) is str for x in value)
+
+
+# kind -> a second test for the values whose type alone does not prove them fit
+_KIND_DEEP_TESTS: dict[str, Callable[[Any], bool]] = {"float": _finite_or_not_float, "string_list": _none_or_strings}
+
+
+@dataclass
+class _ShapeTypes:
+    """What ``check_shape`` needs of a shape, derived once: per-field type tests and a signature cache.
+
+    A record whose fields are exactly the shape's and whose value types (in field order) form a
+    signature already seen to fit needs only the deeper tests of its float and list fields; the
+    number of distinct signatures is small (nullable fields times int/float), so the cache stays tiny.
+    """
+
+    names: tuple[str, ...]
+    specs: tuple[tuple[str, Field, frozenset[type], Callable[[Any], bool] | None], ...]
+    deep: tuple[tuple[str, Callable[[Any], bool]], ...]
+    fitting: dict[tuple[type, ...], bool] = field(default_factory=dict)
+
+    def fits(self, signature: tuple[type, ...]) -> bool:
+        verdict = self.fitting.get(signature)
+        if verdict is None:
+            verdict = all(t in types for t, (_, _, types, _) in zip(signature, self.specs))
+            self.fitting[signature] = verdict
+        return verdict
+
+
+@per_shape
+def _shape_types(shape: RecordShape) -> _ShapeTypes:
+    specs = []
+    for f in shape.fields:
+        types = frozenset(_KIND_TYPES[f.kind] + ((type(None),) if f.nullable else ()))
+        specs.append((f.name, f, types, _KIND_DEEP_TESTS.get(f.kind)))
+    deep = tuple((name, test) for name, _, _, test in specs if test is not None)
+    return _ShapeTypes(tuple(shape.field_names), tuple(specs), deep)
+
+
 def check_shape(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
     """Missing, unknown and wrongly typed fields; marks the unusable ones in ``rec.bad``."""
-    record_id = rec.record_id(shape)
-    known = _field_names(shape)
-    for f in shape.fields:
-        if f.name not in rec.data:
-            out.add("missing-field", rec.line, f"{shape.name} record lacks field '{f.name}' ({f.kind})", record_id)
-            rec.bad.add(f.name)
+    data = rec.data
+    types = _shape_types(shape)
+    if len(data) == len(types.names) and types.fits(tuple(map(type, map(data.get, types.names)))):
+        if all(test(data[name]) for name, test in types.deep):
+            return  # the common case, decided without a per-field loop
+    for name, f, types_ok, deep in types.specs:
+        value = data.get(name, _MISSING)
+        if type(value) in types_ok and (deep is None or deep(value)):
             continue
-        problem = _type_problem(f, rec.data[f.name])
+        if value is _MISSING:
+            out.add("missing-field", rec.line, f"{shape.name} record lacks field '{name}' ({f.kind})", rec.record_id(shape))
+            rec.bad.add(name)
+            continue
+        problem = _type_problem(f, value)
         if problem:
-            out.add("wrong-type", rec.line, f"field '{f.name}' {problem}", record_id)
-            rec.bad.add(f.name)
-    for name in rec.data:
+            out.add("wrong-type", rec.line, f"field '{name}' {problem}", rec.record_id(shape))
+            rec.bad.add(name)
+    known = _field_names(shape)
+    if data.keys() <= known:
+        return
+    for name in data:
         if name not in known:
             out.add(
                 "unknown-field",
                 rec.line,
                 f"unknown field '{name}'; {shape.name} records have: {', '.join(shape.field_names)}",
-                record_id,
+                rec.record_id(shape),
             )
 
 
@@ -153,11 +222,11 @@ def iter_records(path: Path, shape: RecordShape, out: FileReporter) -> Iterator[
 
     Lazy so that the manifest of a 100,000-document corpus is never held in memory at once.
     """
-    for line in store.read_jsonl(path):
-        if line.record is None:
-            out.add("invalid-json", line.line_no, line.error or "unreadable line")
+    for line_no, record, error in store.iter_json_lines(path):
+        if record is None:
+            out.add("invalid-json", line_no, error or "unreadable line")
             continue
-        rec = Rec(line.line_no, line.record)
+        rec = Rec(line_no, record)
         check_shape(shape, rec, out)
         yield rec
 
@@ -167,9 +236,10 @@ def iter_records(path: Path, shape: RecordShape, out: FileReporter) -> Iterator[
 
 def check_labels(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
     """Every value of a field with an inventory must be one of its names."""
+    data, bad = rec.data, rec.bad
     for f, names in _label_fields(shape):
-        value = rec.get(f.name)
-        if value is None or not rec.ok(f.name) or value in names:  # a wrongly typed value may be unhashable
+        value = data.get(f.name)
+        if value is None or (bad and f.name in bad) or value in names:  # a wrongly typed value may be unhashable
             continue
         assert f.inventory is not None
         out.add(
@@ -183,13 +253,18 @@ def check_labels(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
 
 def check_spans(shape: RecordShape, rec: Rec, text: str, out: FileReporter) -> None:
     """Offsets in range with start < end, the stored text equal to the slice, no edge whitespace."""
-    record_id = rec.record_id(shape)
+    data = rec.data
     all_ok = True
     for span in shape.spans:
         if not rec.ok(span.start, span.end, span.text):
             all_ok = False
             continue
-        start, end, stored = rec.get(span.start), rec.get(span.end), rec.get(span.text)
+        start, end, stored = data[span.start], data[span.end], data[span.text]
+        if 0 <= start < end <= len(text):
+            actual = text[start:end]
+            if actual == stored and not actual[0].isspace() and not actual[-1].isspace():
+                continue  # the common case: nothing to report, so no message is built
+        record_id = rec.record_id(shape)
         if not 0 <= start < end <= len(text):
             out.add(
                 "invalid-offset",
@@ -209,7 +284,7 @@ def check_spans(shape: RecordShape, rec: Rec, text: str, out: FileReporter) -> N
             )
             all_ok = False
             continue
-        if actual != actual.strip():
+        if actual != actual.strip():  # first or last character is whitespace
             out.add("span-whitespace", rec.line, f"{span.text} {_short(actual)} starts or ends with whitespace; trim the span", record_id)
     rec.span_ok = all_ok and bool(shape.spans)
 
@@ -306,9 +381,10 @@ def check_figure_value(rec: Rec, out: FileReporter) -> None:
 
 def check_unique_ids(shape: RecordShape, recs: Iterable[Rec], out: FileReporter) -> None:
     first_line: dict[str, int] = {}
+    id_field = shape.id_field
     for rec in recs:
-        record_id = rec.record_id(shape)
-        if record_id is None or not rec.ok(shape.id_field):
+        record_id = rec.data.get(id_field)
+        if type(record_id) is not str or (rec.bad and id_field in rec.bad):
             continue
         if record_id in first_line:
             out.add("duplicate-id", rec.line, f"{shape.id_field} {record_id!r} already used on line {first_line[record_id]}", record_id)
