@@ -73,6 +73,7 @@ class Results:
     machine_before: dict[str, Any]
     machine_after: dict[str, Any]
     rows: list[Row]
+    finished: bool = True
 
     def find(self, step: str, n: int | None = None) -> Row | None:
         return next((r for r in self.rows if r.step == step and (n is None or r.n == n)), None)
@@ -169,14 +170,16 @@ def _status(row: Row) -> str:
 
 
 def markdown(results: Results, verdicts: list[Verdict]) -> str:
-    lines = [
-        "| step | N | annotations | wall s | timed s | annotations/s | peak RSS MiB | ok |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+    lines = [] if results.finished else ["**Partial results: the run was still going or was stopped.**", ""]
+    lines += [
+        "| step | N | annotations | wall s | timed s | annotations/s | peak RSS MiB | load | ok |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results.rows:
         lines.append(
             f"| {r.step} | {'' if r.n is None else f'{r.n:,}'} | {'' if r.annotations is None else f'{r.annotations:,}'} "
-            f"| {_wall(r)} | {_num(r.work_s, 2)} | {_num(r.rate, 0)} | {_num(r.peak_rss_mib, 0)} | {_status(r)} |"
+            f"| {_wall(r)} | {_num(r.work_s, 2)} | {_num(r.rate, 0)} | {_num(r.peak_rss_mib, 0)} "
+            f"| {_num(r.detail.get('load_average_1min_at_start'), 1)} | {_status(r)} |"
         )
     lines += ["", "| target | measured | holds |", "|---|---|---|"]
     for v in verdicts:
@@ -187,7 +190,8 @@ def markdown(results: Results, verdicts: list[Verdict]) -> str:
         "",
         f"Command: `{results.command}` (seed {results.seed}), started {results.started}.",
         f"Machine: {m0['cpus']} cores, {m0['memory_gib']} GiB, Python {m0['python']}, {m0['platform']}; "
-        f"load average {m0['load_average']} before, {m1['load_average']} after.",
+        f"load average {m0['load_average']} before, {m1['load_average']} after "
+        "(the load column: 1-minute load average when the unit started).",
     ]
     return "\n".join(lines)
 

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import report
 from .harness import Measurement, cli_argv, offline_env, run_measured, task_argv
@@ -83,6 +83,7 @@ class Bench:
         self.rows: list[report.Row] = []
         self.failures: list[str] = []
         self.unfinished: list[str] = []
+        self.after_each: Callable[[], None] = lambda: None  # saves partial results after every unit
 
     def measure(self, step: str, n_docs: int | None, argv: list[str], annotations: int | None,
                 hf_cache: Path | None = None, uses_work_s: bool = False) -> Measurement | None:
@@ -91,10 +92,13 @@ class Bench:
             return None
         label = f"{step}@{n_docs}" if n_docs is not None else step
         print(f"  {label} ...", end="", flush=True, file=sys.stderr)
+        load_at_start = round(os.getloadavg()[0], 2)
         m = run_measured(label.replace("@", "-"), argv, self.logs, env=offline_env(hf_cache), cwd=self.work,
                          timeout_s=self.timeout)
         row = report.row_from(step, n_docs, annotations, m, uses_work_s)
+        row.detail["load_average_1min_at_start"] = load_at_start
         self.rows.append(row)
+        self.after_each()
         status = "ok" if m.ok else ("KILLED after --timeout" if m.timed_out else f"FAILED (exit {m.exit_code})")
         print(f" {status} {m.wall_s:.1f} s, {m.peak_rss_mib:.0f} MiB", file=sys.stderr)
         if m.timed_out:
@@ -197,25 +201,30 @@ def machine() -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    sizes = _sizes(args)
+    """Small units first, the largest N last: if a long run is stopped, everything before it is saved."""
+    sizes = sorted(_sizes(args))
     bench = Bench(args)
     bench.work.mkdir(parents=True, exist_ok=True)
     ls_tasks = args.ls_tasks if args.ls_tasks is not None else (QUICK_LS_TASKS if args.quick else LS_TASKS)
-    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    before = machine()
-    for n_docs in sizes:
-        bench.size(n_docs)
+    results = report.Results(
+        started=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        command="newscorpus " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+        sizes=sizes, seed=args.seed, ls_tasks=ls_tasks, ls_regions=args.ls_regions,
+        machine_before=machine(), machine_after=machine(), rows=bench.rows, finished=False,
+    )
+
+    def save() -> None:
+        results.machine_after = machine()
+        report.write(results, report.targets(results), bench.out)
+
+    bench.after_each = save
     bench.real_corpus()
     bench.label_studio(ls_tasks, args.ls_regions)
-    after = machine()
-    command = "newscorpus " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    results = report.Results(
-        started=started, command=command, sizes=sizes, seed=args.seed, ls_tasks=ls_tasks, ls_regions=args.ls_regions,
-        machine_before=before, machine_after=after, rows=bench.rows,
-    )
-    verdicts = report.targets(results)
-    report.write(results, verdicts, bench.out)
-    print(report.markdown(results, verdicts))
+    for n_docs in sizes:
+        bench.size(n_docs)
+    results.finished = True
+    save()
+    print(report.markdown(results, report.targets(results)))
     print(f"results: {bench.out / report.JSON_FILE} and {bench.out / report.MARKDOWN_FILE}", file=sys.stderr)
     for label in bench.unfinished:
         print(f"NOT FINISHED within --timeout {args.timeout:g} s: {label}", file=sys.stderr)
