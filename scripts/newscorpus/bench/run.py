@@ -50,6 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                         help="processes generating the synthetic corpus (not a measured unit; default: up to 2)")
     parser.add_argument("--keep-outputs", action="store_true", help="keep exports and baseline outputs after measuring")
+    parser.add_argument("--shard-mb", type=float, default=8.0,
+                        help="--max-shard-mb passed to the measured build, so that exports of every size are sharded "
+                             "and the streaming check reads several shards (default: 8)")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds after which a unit is killed and reported as not finished (default: none)")
     parser.add_argument("--skip", default="", help="comma-separated steps to leave out (e.g. from_list,ls_sdk)")
@@ -80,6 +83,7 @@ class Bench:
         self.keep = args.keep_outputs
         self.skip = {s.strip() for s in args.skip.split(",") if s.strip()}
         self.timeout: float | None = args.timeout
+        self.shard_mb: float = args.shard_mb
         self.rows: list[report.Row] = []
         self.failures: list[str] = []
         self.unfinished: list[str] = []
@@ -138,7 +142,8 @@ class Bench:
         scratch.mkdir(parents=True)
         try:
             self.measure("validate", n_docs, cli_argv(root, "validate"), annotations)
-            built = self.measure("build", n_docs, cli_argv(root, "build", "--out", str(export)), annotations)
+            built = self.measure("build", n_docs, cli_argv(root, "build", "--out", str(export), "--max-shard-mb",
+                                                           f"{self.shard_mb:g}"), annotations)
             if built is not None and built.ok:
                 self.measure("floor", n_docs, task_argv("floor", {"export_dir": str(export), "out": str(scratch / "floor")}),
                              annotations, uses_work_s=True)
