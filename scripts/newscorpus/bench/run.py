@@ -161,6 +161,9 @@ class Bench:
             if not self.keep:
                 shutil.rmtree(scratch, ignore_errors=True)
                 shutil.rmtree(export, ignore_errors=True)
+            # A build killed at --timeout cannot clean up its hidden temp folder next to the export.
+            for leftover in self.work.glob(f".{export.name}.*"):
+                shutil.rmtree(leftover, ignore_errors=True)
 
     def real_corpus(self) -> None:
         print("real corpus", file=sys.stderr)
