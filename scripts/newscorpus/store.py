@@ -102,14 +102,14 @@ _raw_decode = json.JSONDecoder().raw_decode
 _JSON_WHITESPACE = " \t\n\r"
 
 
-def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+def iter_json_lines(path: Path | str) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
     """``read_jsonl`` as plain (line_no, record, error) tuples: the validator's per-line hot path.
 
     A line that is one JSON value with at most JSON whitespace around its end is decoded once,
     without ``json.loads``'s wrapper; anything else (blank lines, leading whitespace, errors) goes
     through ``json.loads``, so what is accepted and how errors read is exactly ``json.loads``'s.
     """
-    with path.open(encoding="utf-8") as handle:
+    with open(path, encoding="utf-8") as handle:
         for line_no, raw in enumerate(handle, start=1):
             try:
                 value, end = _raw_decode(raw)

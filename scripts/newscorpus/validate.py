@@ -10,7 +10,10 @@ The run streams: one document at a time (its text and its layer files), keeping
 only small indexes across documents -- the entity table, the set of doc ids and
 the annotated name forms -- so a 100,000-document corpus validates in bounded
 memory.  The surface-form check needs every name before it can scan any text,
-so it makes a second pass over the documents.
+so it makes a second pass over the documents: the first pass spills what that
+check needs of each document's annotations to a temporary file (plain data, a
+few hundred bytes a document), so the second pass reads texts and the spill but
+parses and checks no annotation file twice.
 
 Imports are standard-library only: the CLI imports this module to build its parser.
 """
@@ -20,9 +23,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
+import pickle
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Iterator
 
 from . import schema
 from .checks import CHECKS, Finding, has_errors
@@ -30,7 +36,7 @@ from .checks import crossref, guidelines, records
 from .checks.crossref import EntityIndex
 from .checks.guidelines import FormIndex
 from .checks.records import Rec
-from .checks.report import Reporter, silent
+from .checks.report import Reporter
 from .schema import RecordShape
 from .store import Layout
 
@@ -44,12 +50,29 @@ class _Run:
     layout: Layout
     reporter: Reporter
     entities: EntityIndex
+    spill: IO[bytes] | None = None  # (doc_id, SurfaceInputs) per readable document, for the second pass
     forms: FormIndex = field(default_factory=FormIndex)
     doc_ids: set[str] = field(default_factory=set)  # every doc_id the manifest names
-    readable: list[str] = field(default_factory=list)  # documents whose text could be read, in order
+    _dirs: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def rel(self, path: Path) -> str:
         return self.layout.relative(path)
+
+    def files(self, folder: Path, name: str) -> tuple[str, str]:
+        """(path to open, path as shown in findings) of a file in a folder of the root.
+
+        Strings joined once per file instead of ``Path`` objects: per document this runs for
+        every layer, and building and relativising ``Path`` objects cost more than the checks
+        of a small file.  A doc_id is a plain file stem (``invalid-doc-id``), so joining is safe.
+        """
+        key = str(folder)
+        if key not in self._dirs:
+            self._dirs[key] = (key, self.rel(folder))
+        real, shown = self._dirs[key]
+        return os.path.join(real, name), os.path.join(shown, name)
+
+    def layer_files(self, shape: RecordShape, doc_id: str) -> tuple[str, str]:
+        return self.files(self.layout.layer_dir(shape), f"{doc_id}.jsonl")
 
 
 def validate_root(root: Path, *, completeness: bool = True) -> list[Finding]:
@@ -68,13 +91,14 @@ def validate_root(root: Path, *, completeness: bool = True) -> list[Finding]:
             f"no manifest at {layout.manifest_path}: is {root} a corpus root?",
         )
         return reporter.sorted()
-    state = _Run(layout, reporter, _read_entity_table(layout, reporter))
-    for rec in _manifest_documents(state):
-        _validate_document(state, rec)
-    _check_stray_files(state)
-    _check_unused_entities(state)
-    if completeness:
-        _surface_form_pass(state)
+    with tempfile.TemporaryFile() as spill:
+        state = _Run(layout, reporter, _read_entity_table(layout, reporter), spill if completeness else None)
+        for rec in _manifest_documents(state):
+            _validate_document(state, rec)
+        _check_stray_files(state)
+        _check_unused_entities(state)
+        if completeness:
+            _surface_form_pass(state)
     return reporter.sorted()
 
 
@@ -169,10 +193,10 @@ def _read_text(state: _Run, rec: Rec, doc_id: str) -> str | None:
 
 def _load_layer(state: _Run, shape: RecordShape, doc_id: str, text: str | None, reporter: Reporter) -> list[Rec]:
     """A document's records of one layer, with levels 1-3 record checks reported to ``reporter``."""
-    path = state.layout.layer_path(shape, doc_id)
-    if not path.is_file():
+    path, shown = state.layer_files(shape, doc_id)
+    if not os.path.isfile(path):
         return []
-    out = reporter.at(state.rel(path), doc_id)
+    out = reporter.at(shown, doc_id)
     recs = list(records.iter_records(path, shape, out))
     for rec in recs:
         records.check_labels(shape, rec, out)
@@ -203,8 +227,9 @@ def _validate_document(state: _Run, rec: Rec) -> None:
         guidelines.check_name_mentions(mentions, state.reporter.at(_layer_file(state, schema.ENTITY_MENTION, doc_id), doc_id))
     if text is None:
         return
-    state.readable.append(doc_id)
     state.forms.add_mentions(mentions)
+    if state.spill is not None:
+        pickle.dump((doc_id, guidelines.surface_inputs(mentions, exceptions)), state.spill, pickle.HIGHEST_PROTOCOL)
     if state.reporter.completeness:
         guidelines.check_digits(
             text,
@@ -216,38 +241,28 @@ def _validate_document(state: _Run, rec: Rec) -> None:
 
 
 def _layer_file(state: _Run, shape: RecordShape, doc_id: str) -> str:
-    return state.rel(state.layout.layer_path(shape, doc_id))
+    return state.layer_files(shape, doc_id)[1]
 
 
-def _reload_layer(state: _Run, shape: RecordShape, doc_id: str, text: str) -> list[Rec]:
-    """Records again for the second pass, with just the checks that mark what is usable.
-
-    The first pass reported every problem in these files; this one stays silent.
-    """
-    path = state.layout.layer_path(shape, doc_id)
-    if not path.is_file():
-        return []
-    out = silent().at(state.rel(path), doc_id)
-    recs = list(records.iter_records(path, shape, out))
-    for rec in recs:
-        records.check_labels(shape, rec, out)
-        records.check_spans(shape, rec, text, out)
-    return recs
+def _spilled(spill: IO[bytes]) -> Iterator[tuple[str, guidelines.SurfaceInputs]]:
+    spill.seek(0)
+    while True:
+        try:
+            yield pickle.load(spill)
+        except EOFError:
+            return
 
 
 def _surface_form_pass(state: _Run) -> None:
     """Second pass: scan each readable text once with the regex of every annotated name."""
-    if not state.forms.labels:
+    if not state.forms.labels or state.spill is None:
         return
-    for doc_id in state.readable:
+    for doc_id, inputs in _spilled(state.spill):
         text_path = state.layout.text_path(doc_id)
         text = text_path.read_bytes().decode("utf-8")
-        mentions = _reload_layer(state, schema.ENTITY_MENTION, doc_id, text)
-        exceptions = _reload_layer(state, schema.EXCEPTION, doc_id, text)
         guidelines.check_surface_forms(
             text,
-            mentions,
-            exceptions,
+            inputs,
             state.forms,
             state.reporter.at(state.rel(text_path), doc_id),
             state.reporter.at(_layer_file(state, schema.EXCEPTION, doc_id), doc_id),

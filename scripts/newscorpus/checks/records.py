@@ -217,7 +217,7 @@ def check_shape(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
             )
 
 
-def iter_records(path: Path, shape: RecordShape, out: FileReporter) -> Iterator[Rec]:
+def iter_records(path: Path | str, shape: RecordShape, out: FileReporter) -> Iterator[Rec]:
     """Parse a JSONL file lazily, reporting unreadable lines and shape problems as it goes.
 
     Lazy so that the manifest of a 100,000-document corpus is never held in memory at once.
