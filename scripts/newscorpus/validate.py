@@ -72,7 +72,12 @@ class _Run:
         return os.path.join(real, name), os.path.join(shown, name)
 
     def layer_files(self, shape: RecordShape, doc_id: str) -> tuple[str, str]:
-        return self.files(self.layout.layer_dir(shape), f"{doc_id}.jsonl")
+        if shape.name not in self._dirs:
+            folder = self.layout.layer_dir(shape)
+            self._dirs[shape.name] = (str(folder), self.rel(folder))
+        real, shown = self._dirs[shape.name]
+        name = f"{doc_id}.jsonl"
+        return os.path.join(real, name), os.path.join(shown, name)
 
 
 def validate_root(root: Path, *, completeness: bool = True) -> list[Finding]:

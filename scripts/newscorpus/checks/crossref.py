@@ -62,20 +62,26 @@ class EntityIndex:
         return index
 
 
+@per_shape
+def _ref_specs(shape: RecordShape) -> tuple[tuple[tuple[str, bool], ...], schema.Field | None]:
+    """(name, holds a list) per entity reference field, and the label field: looked up once per record."""
+    return tuple((f.name, f.kind == "string_list") for f in entity_ref_fields(shape)), entity_label_field(shape)
+
+
 def check_entity_refs(shape: RecordShape, rec: Rec, entities: EntityIndex, out: FileReporter) -> None:
     """References resolve in the entity table, and a mention's label is its entity's label."""
     data, bad = rec.data, rec.bad
     known, used = entities.lines, entities.used
-    for f in entity_ref_fields(shape):
-        value = data.get(f.name)
-        if value is None or (bad and f.name in bad):
+    ref_fields, label_field = _ref_specs(shape)
+    for name, is_list in ref_fields:
+        value = data.get(name)
+        if value is None or (bad and name in bad):
             continue
-        for one in value if f.kind == "string_list" else (value,):
+        for one in value if is_list else (value,):
             if one in known:
                 used.add(one)
             else:
-                out.add("unknown-entity", rec.line, f"{f.name} {one!r} is not in the entity table", rec.record_id(shape))
-    label_field = entity_label_field(shape)
+                out.add("unknown-entity", rec.line, f"{name} {one!r} is not in the entity table", rec.record_id(shape))
     if label_field is None or not rec.ok("entity_id", label_field.name):
         return
     expected = entities.labels.get(data.get("entity_id"))

@@ -146,7 +146,7 @@ def _finite_or_not_float(value: Any) -> bool:
 
 
 def _none_or_strings(value: Any) -> bool:
-    return value is None or all(type(x) is str for x in value)
+    return value is None or set(map(type, value)) <= {str}
 
 
 # kind -> a second test for the values whose type alone does not prove them fit
@@ -164,15 +164,20 @@ class _ShapeTypes:
 
     names: tuple[str, ...]
     specs: tuple[tuple[str, Field, frozenset[type], Callable[[Any], bool] | None], ...]
-    deep: tuple[tuple[str, Callable[[Any], bool]], ...]
-    fitting: dict[tuple[type, ...], bool] = field(default_factory=dict)
+    fitting: dict[tuple[type, ...], tuple[tuple[str, Callable[[Any], bool]], ...] | None] = field(default_factory=dict)
 
-    def fits(self, signature: tuple[type, ...]) -> bool:
-        verdict = self.fitting.get(signature)
-        if verdict is None:
-            verdict = all(t in types for t, (_, _, types, _) in zip(signature, self.specs))
-            self.fitting[signature] = verdict
-        return verdict
+    def deep_tests(self, signature: tuple[type, ...]) -> tuple[tuple[str, Callable[[Any], bool]], ...] | None:
+        """None when the signature does not fit; else the deeper tests its values still need
+        (only a float can be NaN, only a list can hold a non-string): usually none at all."""
+        if signature not in self.fitting:
+            fits = all(t in types for t, (_, _, types, _) in zip(signature, self.specs))
+            deep = tuple(
+                (name, test)
+                for t, (name, _, _, test) in zip(signature, self.specs)
+                if test is not None and t in (float, list)
+            )
+            self.fitting[signature] = deep if fits else None
+        return self.fitting[signature]
 
 
 @per_shape
@@ -181,16 +186,16 @@ def _shape_types(shape: RecordShape) -> _ShapeTypes:
     for f in shape.fields:
         types = frozenset(_KIND_TYPES[f.kind] + ((type(None),) if f.nullable else ()))
         specs.append((f.name, f, types, _KIND_DEEP_TESTS.get(f.kind)))
-    deep = tuple((name, test) for name, _, _, test in specs if test is not None)
-    return _ShapeTypes(tuple(shape.field_names), tuple(specs), deep)
+    return _ShapeTypes(tuple(shape.field_names), tuple(specs))
 
 
 def check_shape(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
     """Missing, unknown and wrongly typed fields; marks the unusable ones in ``rec.bad``."""
     data = rec.data
     types = _shape_types(shape)
-    if len(data) == len(types.names) and types.fits(tuple(map(type, map(data.get, types.names)))):
-        if all(test(data[name]) for name, test in types.deep):
+    if len(data) == len(types.names):
+        deep = types.deep_tests(tuple(map(type, map(data.get, types.names))))
+        if deep is not None and all(test(data[name]) for name, test in deep):
             return  # the common case, decided without a per-field loop
     for name, f, types_ok, deep in types.specs:
         value = data.get(name, _MISSING)
@@ -321,7 +326,8 @@ def check_doc_id(rec: Rec, out: FileReporter) -> bool:
 def check_figure(rec: Rec, out: FileReporter) -> None:
     """normalized required for the kinds that have a calendar form, and ISO 8601; ranges ordered."""
     record_id = rec.record_id(schema.FIGURE)
-    kind, normalized, approximate = rec.get("kind"), rec.get("normalized"), rec.get("approximate")
+    data = rec.data
+    kind, normalized, approximate = data.get("kind"), data.get("normalized"), data.get("approximate")
     if rec.ok("kind", "normalized", "approximate") and kind in schema.NORMALIZED_FIGURE_KINDS:
         if normalized is None and approximate is not True:
             out.add(
@@ -339,7 +345,7 @@ def check_figure(rec: Rec, out: FileReporter) -> None:
             record_id,
         )
     if rec.ok("value_low", "value_high"):
-        low, high = rec.get("value_low"), rec.get("value_high")
+        low, high = data.get("value_low"), data.get("value_high")
         if (low is None) != (high is None):
             out.add("invalid-range", rec.line, f"value_low={low}, value_high={high}: a range needs both bounds, or neither", record_id)
         elif low is not None and low > high:
@@ -356,7 +362,7 @@ def check_figure_value(rec: Rec, out: FileReporter) -> None:
 
     A figure with only one range bound is left to ``invalid-range``, so one mistake gives one finding.
     """
-    kind = rec.get("kind")
+    kind = rec.data.get("kind")
     if not rec.ok("kind", *_NUMERIC_FIGURE_FIELDS):
         return
     if kind in schema.CALENDAR_FIGURE_KINDS:
