@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,19 +165,18 @@ class _ShapeTypes:
 
     names: tuple[str, ...]
     specs: tuple[tuple[str, Field, frozenset[type], Callable[[Any], bool] | None], ...]
+    values: Callable[[dict[str, Any]], tuple[Any, ...]]  # the fields' values in field order; KeyError when one is missing
     fitting: dict[tuple[type, ...], tuple[tuple[str, Callable[[Any], bool]], ...] | None] = field(default_factory=dict)
 
     def deep_tests(self, signature: tuple[type, ...]) -> tuple[tuple[str, Callable[[Any], bool]], ...] | None:
         """None when the signature does not fit; else the deeper tests its values still need
         (only a float can be NaN, only a list can hold a non-string): usually none at all."""
-        if signature not in self.fitting:
-            fits = all(t in types for t, (_, _, types, _) in zip(signature, self.specs))
-            deep = tuple(
-                (name, test)
-                for t, (name, _, _, test) in zip(signature, self.specs)
-                if test is not None and t in (float, list)
-            )
-            self.fitting[signature] = deep if fits else None
+        known = self.fitting.get(signature, _MISSING)  # one hash of the signature on the common path
+        if known is not _MISSING:
+            return known  # type: ignore[return-value]
+        fits = all(t in types for t, (_, _, types, _) in zip(signature, self.specs))
+        deep = tuple((name, test) for t, (name, _, _, test) in zip(signature, self.specs) if test is not None and t in (float, list))
+        self.fitting[signature] = deep if fits else None
         return self.fitting[signature]
 
 
@@ -186,7 +186,9 @@ def _shape_types(shape: RecordShape) -> _ShapeTypes:
     for f in shape.fields:
         types = frozenset(_KIND_TYPES[f.kind] + ((type(None),) if f.nullable else ()))
         specs.append((f.name, f, types, _KIND_DEEP_TESTS.get(f.kind)))
-    return _ShapeTypes(tuple(shape.field_names), tuple(specs))
+    names = tuple(shape.field_names)
+    getter = operator.itemgetter(*names)
+    return _ShapeTypes(names, tuple(specs), getter if len(names) > 1 else lambda data: (getter(data),))
 
 
 def check_shape(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
@@ -194,7 +196,10 @@ def check_shape(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
     data = rec.data
     types = _shape_types(shape)
     if len(data) == len(types.names):
-        deep = types.deep_tests(tuple(map(type, map(data.get, types.names))))
+        try:
+            deep = types.deep_tests(tuple(map(type, types.values(data))))
+        except KeyError:  # a field is missing (and an unknown one present): the loop below says which
+            deep = None
         if deep is not None and all(test(data[name]) for name, test in deep):
             return  # the common case, decided without a per-field loop
     for name, f, types_ok, deep in types.specs:

@@ -61,7 +61,15 @@ class LabelCounts:
     counts: dict[tuple[str, str, str], Counter] = field(default_factory=dict)
 
     def add(self, split: str, config: str, column: str, value: str) -> None:
-        self.counts.setdefault((split, config, column), Counter())[value] += 1
+        self.counter(split, config, column)[value] += 1
+
+    def counter(self, split: str, config: str, column: str) -> Counter:
+        """The live counter of one column (created on first use), for adding many values at once."""
+        key = (split, config, column)
+        counter = self.counts.get(key)
+        if counter is None:
+            counter = self.counts[key] = Counter()
+        return counter
 
     def get(self, split: str, config: str, column: str) -> Counter:
         return self.counts.get((split, config, column), Counter())
@@ -91,18 +99,21 @@ class _EntityIndex:
 
     def add(self, entity_id: str, doc_position: int) -> None:
         self.counts[entity_id] += 1
-        positions = self.docs.setdefault(entity_id, array("I"))
+        positions = self.docs.get(entity_id)
+        if positions is None:
+            positions = self.docs[entity_id] = array("I")
         if not positions or positions[-1] != doc_position:
             positions.append(doc_position)
 
 
 def _count_labels(result: "ExportResult", split: str, shape: schema.RecordShape, records: list[dict[str, Any]]) -> None:
     """Label counts for the card's tables and the methods behind the card's annotations_creators."""
-    columns = [f.name for f in shape.fields if f.class_label]
-    for record in records:
-        for column in columns:
-            result.labels.add(split, shape.name, column, record[column])
-        result.methods.add(record["method"])
+    if not records:
+        return
+    for f in shape.fields:
+        if f.class_label:
+            result.labels.counter(split, shape.name, f.name).update([record[f.name] for record in records])
+    result.methods.update([record["method"] for record in records])
 
 
 def _write_split(

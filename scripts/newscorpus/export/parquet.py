@@ -65,14 +65,25 @@ def compile_encoder(feature: Any) -> Callable[[Any], Any] | None:
     import datasets
 
     if isinstance(feature, (datasets.Features, dict)):
-        parts = [(name, enc) for name, sub in feature.items() if (enc := compile_encoder(sub)) is not None]
+        # (name, ClassLabel ids or None, encoder for anything else): a label is looked up inline,
+        # without a call per value; fields keep feature order, as the generic walk had them
+        parts = [
+            (name, _label_ids(sub), enc)
+            for name, sub in feature.items()
+            if (enc := compile_encoder(sub)) is not None
+        ]
         if not parts:
             return None
 
         def encode_struct(row: Any) -> Any:
             if row is not None:
-                for name, enc in parts:
-                    row[name] = enc(row.get(name))
+                get = row.get
+                for name, ids, enc in parts:
+                    value = get(name)
+                    if ids is not None:
+                        row[name] = None if value is None else ids[value]
+                    else:
+                        row[name] = enc(value)
             return row
 
         return encode_struct
@@ -80,10 +91,22 @@ def compile_encoder(feature: Any) -> Callable[[Any], Any] | None:
         inner = compile_encoder(feature.feature)
         if inner is None:
             return None
+        ids = _label_ids(feature.feature)
+        if ids is not None:
+            return lambda values: None if values is None else [None if v is None else ids[v] for v in values]
         return lambda values: None if values is None else [inner(v) for v in values]
     if isinstance(feature, datasets.ClassLabel):
-        ids = {name: i for i, name in enumerate(feature.names)}
+        ids = _label_ids(feature)
         return lambda value: None if value is None else ids[value]
+    return None
+
+
+def _label_ids(feature: Any) -> dict[str, int] | None:
+    """name -> id of a ClassLabel feature; None for any other feature."""
+    import datasets
+
+    if isinstance(feature, datasets.ClassLabel):
+        return {name: i for i, name in enumerate(feature.names)}
     return None
 
 

@@ -8,9 +8,10 @@ into a column.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .. import schema, store
 from .features import CORPUS_VERSION, DOCUMENT_EXCLUDE, NESTED_LAYERS, TEXT
@@ -38,11 +39,21 @@ def read_records(path: Path, shape: schema.RecordShape) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
     records = []
-    for line in store.read_jsonl(path):
-        if line.record is None:
-            raise ExportError(f"{path}:{line.line_no}: {line.error}")
-        records.append(line.record)
-    return sorted(records, key=lambda r: store.sort_key(shape, r))
+    for line_no, record, error in store.iter_json_lines(path):
+        if record is None:
+            raise ExportError(f"{path}:{line_no}: {error}")
+        records.append(record)
+    return sorted(records, key=_sort_key(shape.sort_fields))
+
+
+@functools.lru_cache(maxsize=None)
+def _sort_key(names: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple]:
+    """``store.sort_key`` for one shape's sort fields, with the field list bound once: the same tuples."""
+
+    def key(record: dict[str, Any]) -> tuple:
+        return tuple([(value is None, value) for value in map(record.get, names)])
+
+    return key
 
 
 def load_document(layout: store.Layout, manifest: dict[str, Any]) -> DocumentData:
@@ -64,7 +75,14 @@ def manifest_records(layout: store.Layout) -> Iterator[dict[str, Any]]:
 
 def schema_fields(shape: schema.RecordShape, record: dict[str, Any], *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """The record's schema fields in schema order; absent nullable fields become None."""
-    return {f.name: record.get(f.name) for f in shape.fields if f.name not in exclude}
+    names = _column_names(shape.name, exclude)
+    return dict(zip(names, map(record.get, names)))
+
+
+@functools.lru_cache(maxsize=None)
+def _column_names(shape_name: str, exclude: tuple[str, ...]) -> tuple[str, ...]:
+    """A shape's field names minus ``exclude``, derived once (this runs for every exported record)."""
+    return tuple(f.name for f in schema.shape_by_name(shape_name).fields if f.name not in exclude)
 
 
 class EntityNames:
