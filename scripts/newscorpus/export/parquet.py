@@ -152,10 +152,14 @@ class SplitWriter:
     # ------------------------------------------------------------------ rows in
 
     def add(self, row: dict[str, Any]) -> None:
-        self._pending_rows.append(self.encode(row))
-        if len(self._pending_rows) >= self.policy.batch_rows:
+        pending = self._pending_rows
+        pending.append(self.encode(row))
+        policy = self.policy
+        if len(pending) >= policy.batch_rows:
             self._to_batch()
-        if self.policy.max_shard_rows is not None and self._shard_rows + self._buffered_rows() >= self.policy.max_shard_rows:
+        elif policy.max_shard_rows is None and self._batched_rows < policy.row_group_rows and self._batched_bytes < policy.row_group_bytes:
+            return  # the common case: nothing to cut (what the checks below would conclude)
+        if policy.max_shard_rows is not None and self._shard_rows + self._buffered_rows() >= policy.max_shard_rows:
             self._flush_row_group()
             self._close_shard()
         elif self._batched_rows >= self.policy.row_group_rows or self._batched_bytes >= self.policy.row_group_bytes:
