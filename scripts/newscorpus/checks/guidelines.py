@@ -120,15 +120,12 @@ def _context(text: str, start: int, end: int, width: int = 20) -> str:
 
 def check_name_mentions(mentions: list[Rec], out: FileReporter) -> None:
     """Each entity referred to by NOM/PRO mentions needs a NAM mention in the same document."""
-    named = {
-        rec.get("entity_id")
-        for rec in mentions
-        if rec.ok("entity_id", "mention_type") and rec.get("mention_type") == schema.NAME_MENTION_TYPE
-    }
+    name_type = schema.NAME_MENTION_TYPE
+    named = {rec.data.get("entity_id") for rec in mentions if rec.data.get("mention_type") == name_type and rec.ok("entity_id", "mention_type")}
     reported: set[str] = set()
     for rec in mentions:
-        entity_id, mention_type = rec.get("entity_id"), rec.get("mention_type")
-        if not rec.ok("entity_id", "mention_type") or mention_type == schema.NAME_MENTION_TYPE:
+        entity_id, mention_type = rec.data.get("entity_id"), rec.data.get("mention_type")
+        if mention_type == name_type or not rec.ok("entity_id", "mention_type"):
             continue
         if entity_id in named or entity_id in reported:
             continue
