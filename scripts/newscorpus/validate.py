@@ -11,8 +11,8 @@ only small indexes across documents -- the entity table, the set of doc ids and
 the annotated name forms -- so a 100,000-document corpus validates in bounded
 memory.  The surface-form check needs every name before it can scan any text,
 so it makes a second pass over the documents: the first pass spills what that
-check needs of each document's annotations to a temporary file (plain data, a
-few hundred bytes a document), so the second pass reads texts and the spill but
+check needs of each document's annotations to a temporary file (plain data,
+about 30 bytes a mention), so the second pass reads texts and the spill but
 parses and checks no annotation file twice.
 
 Imports are standard-library only: the CLI imports this module to build its parser.

@@ -9,8 +9,8 @@
 The surface-form check needs every name in the corpus before it can scan any
 text, so it runs as a second pass over the documents; between the passes only
 the small ``FormIndex`` (name form -> label counts) is kept in memory, and each
-document's ``SurfaceInputs`` (its labelled spans and waivers, a few hundred bytes)
-wait in a spill file, so the second pass re-reads texts but no annotation file.
+document's ``SurfaceInputs`` (its labelled spans and waivers, about 30 bytes a
+mention) wait in a spill file, so the second pass re-reads texts but no annotation file.
 """
 
 from __future__ import annotations
