@@ -48,7 +48,3 @@ class FileReporter:
         doc_id = record_id if self.records_are_documents else self.doc_id
         self.reporter.add(check, self.file, line, message, doc_id=doc_id, record_id=record_id)
 
-
-def silent() -> Reporter:
-    """A reporter whose findings are thrown away: for re-reading files a first pass already checked."""
-    return Reporter(completeness=False)
