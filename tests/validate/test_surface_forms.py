@@ -31,6 +31,14 @@ def test_pattern_treats_punctuation_in_forms_literally():
     assert matches(["U.S."], "U.S. and UXSX") == ["U.S."]
 
 
+def test_pattern_needs_a_non_word_character_before_a_form_that_starts_with_punctuation():
+    assert matches(["(Moscow"], "a(Moscow b (Moscow") == ["(Moscow"]
+
+
+def test_pattern_needs_a_non_word_character_before_a_form_that_starts_with_a_newline():
+    assert matches(["\nX"], "a\nX") == []
+
+
 def test_pattern_finds_every_occurrence():
     assert matches(["Putin", "Modi"], "Putin met Modi; Putin left.") == ["Putin", "Modi", "Putin"]
 
