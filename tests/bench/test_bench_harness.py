@@ -85,3 +85,26 @@ def test_markdown_table_has_a_row_per_measured_unit_and_names_the_machine() -> N
 def test_a_unit_past_its_timeout_is_killed_and_marked_not_finished(tmp_path: Path) -> None:
     m = run_measured("slow", [sys.executable, "-c", "import time; time.sleep(60)"], tmp_path, timeout_s=0.5)
     assert (m.ok, m.timed_out, m.exit_code) == (False, True, -signal.SIGKILL)
+
+
+def test_a_build_killed_at_timeout_fails_a_rate_target_its_upper_bound_cannot_reach() -> None:
+    killed = _row("build", 100, 1000, wall=100.0, ok=False)
+    killed.timed_out = True
+    rows = [killed, _row("from_list", 100, 1000, wall=1.0)]
+    verdict = _verdict(report.targets(_results(rows, [100])), "build >= 3x from_list")
+    assert (verdict.measured.startswith("< 0.01x"), verdict.holds) == (True, False)
+
+
+def test_a_build_killed_at_timeout_never_proves_flat_memory() -> None:
+    killed = _row("build", 1000, 1000, wall=100.0, rss=110.0, ok=False)
+    killed.timed_out = True
+    rows = [_row("build", 10, 10, wall=1.0, rss=100.0), killed]
+    assert _verdict(report.targets(_results(rows, [10, 1000])), "build peak RSS flat").holds is None
+
+
+def test_saved_results_render_again_to_the_same_tables(tmp_path: Path) -> None:
+    rows = [_row("build", 100, 1000, wall=4.0), _row("floor", 100, 1000, wall=10.0, work=1.0, files=3)]
+    results = _results(rows, [100])
+    report.write(results, report.targets(results), tmp_path)
+    again = report.load(tmp_path / report.JSON_FILE)
+    assert report.markdown(again, report.targets(again)) == report.markdown(results, report.targets(results))

@@ -98,29 +98,41 @@ def _fmt_ratio(x: float | None) -> str:
     return "not measured" if x is None else f"{x:.2f}x"
 
 
+def _rate_verdict(target: str, build: Row | None, other: Row | None, factor: float) -> Verdict:
+    """build's rate over another unit's; a build killed at --timeout gives an upper bound on its rate."""
+    other_rate = other.rate if other else None
+    if build is not None and build.timed_out and build.annotations and other_rate:
+        bound = build.annotations / build.wall_s / other_rate
+        if bound < factor:
+            return Verdict(target, f"< {bound:.2f}x (killed at --timeout after {build.wall_s:,.0f} s)", False)
+        return Verdict(target, f"unknown (killed at --timeout after {build.wall_s:,.0f} s)", None)
+    ratio = _ratio(build.rate if build else None, other_rate)
+    return Verdict(target, _fmt_ratio(ratio), None if ratio is None else ratio >= factor)
+
+
 def targets(results: Results) -> list[Verdict]:
     """Every target of the brief, checked against the rows that were measured."""
     out: list[Verdict] = []
     for n in results.sizes:
         build = results.find("build", n)
-        floor, from_list = results.find("floor", n), results.find("from_list", n)
-        r_floor = _ratio(build.rate if build else None, floor.rate if floor else None)
-        out.append(Verdict(f"build >= 0.5x floor annotations/s (N={n:,})", _fmt_ratio(r_floor),
-                           None if r_floor is None else r_floor >= 0.5))
-        r_list = _ratio(build.rate if build else None, from_list.rate if from_list else None)
-        out.append(Verdict(f"build >= 3x from_list annotations/s (N={n:,})", _fmt_ratio(r_list),
-                           None if r_list is None else r_list >= 3.0))
-    builds = [r for r in (results.find("build", n) for n in sorted(results.sizes)) if r is not None and r.ok]
+        for other, factor in (("floor", 0.5), ("from_list", 3.0)):
+            out.append(_rate_verdict(f"build >= {factor:g}x {other} annotations/s (N={n:,})", build,
+                                     results.find(other, n), factor))
+    builds = [r for r in (results.find("build", n) for n in sorted(results.sizes))
+              if r is not None and (r.ok or r.timed_out)]
     if builds:
         smallest, largest = builds[0], builds[-1]
+        so_far = f" (killed at --timeout after {largest.wall_s:,.0f} s: the peak so far)" if largest.timed_out else ""
         flat = largest.peak_rss_mib <= RSS_FLAT_FACTOR * smallest.peak_rss_mib
         out.append(Verdict(
             f"build peak RSS flat in N (largest <= {RSS_FLAT_FACTOR}x smallest)",
-            f"{smallest.peak_rss_mib:.0f} MiB at N={smallest.n:,} -> {largest.peak_rss_mib:.0f} MiB at N={largest.n:,}",
-            flat if len(builds) > 1 else None,
+            f"{smallest.peak_rss_mib:.0f} MiB at N={smallest.n:,} -> {largest.peak_rss_mib:.0f} MiB at N={largest.n:,}{so_far}",
+            # A peak reached before the kill can prove growth, never flatness.
+            None if len(builds) < 2 or (largest.timed_out and flat) else flat,
         ))
-        out.append(Verdict(f"build peak RSS <= {RSS_LIMIT_MIB:.0f} MiB at N={largest.n:,}", f"{largest.peak_rss_mib:.0f} MiB",
-                           largest.peak_rss_mib <= RSS_LIMIT_MIB))
+        within = largest.peak_rss_mib <= RSS_LIMIT_MIB
+        out.append(Verdict(f"build peak RSS <= {RSS_LIMIT_MIB:.0f} MiB at N={largest.n:,}", f"{largest.peak_rss_mib:.0f} MiB{so_far}",
+                           None if largest.timed_out and within else within))
     else:
         out.append(Verdict("build peak RSS flat in N", "not measured", None))
     ours, sdk = results.find("ls_ours"), results.find("ls_sdk")
@@ -200,6 +212,15 @@ def to_json(results: Results, verdicts: list[Verdict]) -> str:
     rows = [{**asdict(r), "seconds": r.seconds, "annotations_per_s": r.rate} for r in results.rows]
     payload = {**asdict(results), "rows": rows, "targets": [asdict(v) for v in verdicts]}
     return json.dumps(payload, indent=2, sort_keys=True) + "\n"
+
+
+def load(path: Path) -> Results:
+    """A results.json read back, so the tables can be rendered again without measuring again."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    row_fields = {f for f in Row.__dataclass_fields__}
+    rows = [Row(**{k: v for k, v in r.items() if k in row_fields}) for r in raw["rows"]]
+    result_fields = {f for f in Results.__dataclass_fields__} - {"rows"}
+    return Results(**{k: v for k, v in raw.items() if k in result_fields}, rows=rows)
 
 
 def write(results: Results, verdicts: list[Verdict], out: Path) -> None:

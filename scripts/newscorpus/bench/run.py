@@ -55,6 +55,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "and the streaming check reads several shards (default: 8)")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds after which a unit is killed and reported as not finished (default: none)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="measure nothing: render <out>/results.json again (tables and target verdicts)")
     parser.add_argument("--skip", default="", help="comma-separated steps to leave out (e.g. from_list,ls_sdk)")
 
 
@@ -210,8 +212,10 @@ def machine() -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Small units first, the largest N last: if a long run is stopped, everything before it is saved."""
-    sizes = sorted(_sizes(args))
     bench = Bench(args)
+    if args.report_only:
+        return rerender(bench.out)
+    sizes = sorted(_sizes(args))
     bench.work.mkdir(parents=True, exist_ok=True)
     ls_tasks = args.ls_tasks if args.ls_tasks is not None else (QUICK_LS_TASKS if args.quick else LS_TASKS)
     results = report.Results(
@@ -239,3 +243,16 @@ def run(args: argparse.Namespace) -> int:
     for failure in bench.failures:
         print(f"FAILED {failure}", file=sys.stderr)
     return 1 if bench.failures else 0
+
+
+def rerender(out: Path) -> int:
+    """Render a saved run again, e.g. after the verdict rules changed; the measurements stay as they were."""
+    path = out / report.JSON_FILE
+    if not path.is_file():
+        print(f"newscorpus bench: {path} does not exist: nothing to render", file=sys.stderr)
+        return 1
+    results = report.load(path)
+    verdicts = report.targets(results)
+    report.write(results, verdicts, out)
+    print(report.markdown(results, verdicts))
+    return 0
