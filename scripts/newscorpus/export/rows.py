@@ -76,8 +76,9 @@ def manifest_records(layout: store.Layout) -> Iterator[dict[str, Any]]:
 def schema_fields(shape: schema.RecordShape, record: dict[str, Any], *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """The record's schema fields in schema order; absent nullable fields become None."""
     names = _column_names(shape.name, exclude)
-    if tuple(record) == names:
-        return dict(record)  # a canonical record already is its row: copy it in one C call
+    # Keyed by the schema's own name strings, not copied from the record: json.loads makes fresh key
+    # strings for every record, and rows wait in batches: copying records cost 18 MB of peak memory
+    # on a 1,000-document synthetic build.
     return dict(zip(names, map(record.get, names)))
 
 
