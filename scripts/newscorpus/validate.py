@@ -28,7 +28,7 @@ import pickle
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Any, Callable, Iterator
 
 from . import schema
 from .checks import CHECKS, Finding, has_errors
@@ -40,7 +40,31 @@ from .checks.report import Reporter
 from .schema import RecordShape
 from .store import Layout
 
-__all__ = ["CHECKS", "Finding", "has_errors", "validate_root", "add_arguments", "run"]
+__all__ = ["CHECKS", "CheckedDocument", "Finding", "has_errors", "validate_root", "add_arguments", "run"]
+
+
+@dataclass(frozen=True)
+class CheckedDocument:
+    """One document as the validator read it, handed to a consumer so nothing is parsed twice.
+
+    ``newscorpus build`` writes its export from these while the validator runs: reading and
+    parsing the annotation files is most of a build's work, and doing it once halves it.
+    ``clean`` says whether the run has found no error so far (this document included); a
+    consumer must not trust records once it is False (the build stops writing then, and
+    refuses when the run ends).
+    """
+
+    manifest: dict[str, Any]
+    text: str
+    layers: dict[str, list[dict[str, Any]]]  # per schema.PER_DOCUMENT_SHAPES name, in file order
+    clean: bool
+
+    @property
+    def doc_id(self) -> str:
+        return self.manifest[schema.DOCUMENT.id_field]
+
+
+DocumentConsumer = Callable[[CheckedDocument], None]
 
 
 @dataclass
@@ -51,6 +75,7 @@ class _Run:
     reporter: Reporter
     entities: EntityIndex
     spill: IO[bytes] | None = None  # (doc_id, SurfaceInputs) per readable document, for the second pass
+    on_document: DocumentConsumer | None = None
     forms: FormIndex = field(default_factory=FormIndex)
     doc_ids: set[str] = field(default_factory=set)  # every doc_id the manifest names
     _dirs: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -80,11 +105,13 @@ class _Run:
         return os.path.join(real, name), os.path.join(shown, name)
 
 
-def validate_root(root: Path, *, completeness: bool = True) -> list[Finding]:
+def validate_root(root: Path, *, completeness: bool = True, on_document: DocumentConsumer | None = None) -> list[Finding]:
     """Every finding for the corpus under ``root``, sorted by file, line and check.
 
     ``completeness=False`` skips the guideline checks (uncovered digits, surface-form
     consistency, name mentions, unneeded exceptions): useful while annotation is under way.
+    ``on_document`` receives every document with a readable text, in manifest order, after
+    its own checks ran (see :class:`CheckedDocument`).
     """
     layout = Layout(Path(root))
     reporter = Reporter(completeness=completeness)
@@ -97,7 +124,7 @@ def validate_root(root: Path, *, completeness: bool = True) -> list[Finding]:
         )
         return reporter.sorted()
     with tempfile.TemporaryFile() as spill:
-        state = _Run(layout, reporter, _read_entity_table(layout, reporter), spill if completeness else None)
+        state = _Run(layout, reporter, _read_entity_table(layout, reporter), spill if completeness else None, on_document)
         for rec in _manifest_documents(state):
             _validate_document(state, rec)
         _check_stray_files(state)
@@ -243,6 +270,9 @@ def _validate_document(state: _Run, rec: Rec) -> None:
             state.reporter.at(state.rel(state.layout.text_path(doc_id)), doc_id),
             state.reporter.at(_layer_file(state, schema.EXCEPTION, doc_id), doc_id),
         )
+    if state.on_document is not None:
+        layer_data = {name: [r.data for r in recs] for name, recs in layers.items()}
+        state.on_document(CheckedDocument(rec.data, text, layer_data, clean=state.reporter.errors == 0))
 
 
 def _layer_file(state: _Run, shape: RecordShape, doc_id: str) -> str:

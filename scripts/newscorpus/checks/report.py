@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .registry import CHECKS, Finding, make_finding
+from .registry import CHECKS, ERROR, Finding, make_finding
 
 
 @dataclass
@@ -13,6 +13,7 @@ class Reporter:
 
     completeness: bool = True
     findings: list[Finding] = field(default_factory=list)
+    errors: int = 0  # error findings so far: a consumer of the run stops using records once there is one
 
     def add(
         self,
@@ -26,7 +27,9 @@ class Reporter:
     ) -> None:
         if CHECKS[check].completeness and not self.completeness:
             return
-        self.findings.append(make_finding(check, file, line, message, doc_id=doc_id, record_id=record_id))
+        finding = make_finding(check, file, line, message, doc_id=doc_id, record_id=record_id)
+        self.findings.append(finding)
+        self.errors += finding.severity == ERROR
 
     def at(self, file: str, doc_id: str | None = None, *, records_are_documents: bool = False) -> "FileReporter":
         return FileReporter(self, file, doc_id, records_are_documents)
