@@ -7,6 +7,7 @@ never printed, logged, stored in an object's repr or written to a file.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
@@ -117,22 +118,142 @@ def export_to_file(ls: "LabelStudio", project_id: int, dest_dir: Path) -> Path:
     return Path(name)
 
 
-def read_export(path: Path) -> Iterator[dict[str, Any]]:
-    """Tasks of a Label Studio JSON export, one at a time.
+READ_CHUNK_CHARS = 1 << 20
+"""Characters read per refill of the export reader: large enough that a task rarely straddles two."""
 
-    The file is parsed whole (the standard library has no streaming JSON parser);
-    this is the one place to swap in one for exports larger than memory.
+
+class _ArrayReader:
+    """The elements of one JSON array in a file, decoded one at a time with the standard library's C scanner.
+
+    Why not ijson: on a Label Studio export it takes about twice the CPU of ``json``'s own
+    scanner (measured: 2.9 s against 1.35 s for 2,000 tasks), and ``raw_decode`` yields
+    exactly the values ``json.loads`` would (floats stay floats, no Decimal).  Only the
+    text between the brackets and commas is scanned here; each element goes to
+    ``raw_decode`` whole.  The buffer holds one chunk plus the element being decoded, so
+    memory stays flat however many tasks the file has.
+    """
+
+    def __init__(self, path: Path, handle: Any, chunk_chars: int) -> None:
+        self.path, self.handle, self.chunk_chars = path, handle, chunk_chars
+        self.buf, self.pos, self.eof = "", 0, False
+        self.base = 0  # characters dropped before buf[0]
+        self.line_base, self.col_base = 1, 1  # line and column of buf[0]
+
+    def fill(self) -> bool:
+        """Drop what was consumed and read more; False at end of file.
+
+        A refill reads at least as much as is still buffered, so an element longer than a
+        chunk is re-scanned a logarithmic number of times, not once per chunk.
+        """
+        consumed = self.buf[: self.pos]
+        newline = consumed.rfind("\n")
+        if newline >= 0:
+            self.line_base += consumed.count("\n")
+            self.col_base = self.pos - newline
+        else:
+            self.col_base += self.pos
+        self.base += self.pos
+        self.buf, self.pos = self.buf[self.pos:], 0
+        try:
+            more = self.handle.read(max(self.chunk_chars, len(self.buf)))
+        except UnicodeDecodeError as exc:
+            raise LabelStudioError(
+                f"{self.path}: not a JSON export: the bytes after character {self.base + len(self.buf)} "
+                f"are not valid {exc.encoding} ({exc.reason})"
+            ) from None
+        if not more:
+            self.eof = True
+            return False
+        self.buf += more
+        return True
+
+    def error(self, problem: str, pos: int | None = None) -> LabelStudioError:
+        """An error naming the file and where in it (line, column and character offset, counted from 1)."""
+        pos = self.pos if pos is None else pos
+        newline = self.buf.rfind("\n", 0, pos)
+        line = self.line_base + self.buf.count("\n", 0, pos)
+        column = pos - newline if newline >= 0 else self.col_base + pos
+        return LabelStudioError(
+            f"{self.path}: not a JSON export: {problem} at line {line}, column {column} (character {self.base + pos + 1})"
+        )
+
+    def next_char(self) -> str:
+        """The next non-whitespace character, not consumed; '' at end of file."""
+        while True:
+            buf, pos = self.buf, self.pos
+            while pos < len(buf) and buf[pos] in " \t\n\r":
+                pos += 1
+            self.pos = pos
+            if pos < len(buf):
+                return buf[pos]
+            if not self.fill():
+                return ""
+
+    def decode(self, what: str) -> Any:
+        """Decode the value starting at the current position, reading more until it is complete."""
+        decoder = _DECODER
+        while True:
+            try:
+                value, end = decoder.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as exc:
+                if self.eof or not self.fill():
+                    raise self.error(f"{exc.msg} in {what}", exc.pos) from None
+                continue
+            # A number or literal that ends with the buffer may go on in the next chunk.
+            if end < len(self.buf) or self.eof or not self.fill():
+                self.pos = end
+                return value
+
+    def items(self) -> Iterator[Any]:
+        first = self.next_char()
+        if first != "[":
+            got = _JSON_KIND.get(first, "a number") if first else "an empty file"
+            raise self.error(f"a JSON export is a list of tasks, got {got}")
+        self.pos += 1
+        index = 0
+        while True:
+            char = self.next_char()
+            if char == "]":
+                self.pos += 1
+                break
+            if index:
+                if char != ",":
+                    raise self.error(f"expected ',' or ']' after task #{index - 1}" if char else "the list of tasks is not closed")
+                self.pos += 1
+                if not self.next_char():
+                    raise self.error("the list of tasks is not closed")
+            elif not char:
+                raise self.error("the list of tasks is not closed")
+            yield self.decode(f"task #{index}")
+            index += 1
+        if self.next_char():
+            raise self.error("unexpected data after the list of tasks")
+
+
+_DECODER = json.JSONDecoder()
+_JSON_KIND = {"{": "an object", '"': "a string", "t": "a boolean", "f": "a boolean", "n": "null"}
+
+
+def read_export(path: Path, *, chunk_chars: int = READ_CHUNK_CHARS) -> Iterator[dict[str, Any]]:
+    """Tasks of a Label Studio JSON export, one at a time, streamed from the file.
+
+    A full export of a big project is hundreds of megabytes; parsing it whole took
+    over 1.5 GB for 10,000 tasks.  Tasks are decoded one by one (see ``_ArrayReader``),
+    so a caller that also handles them one by one runs in flat memory.  The text
+    encoding is detected the way ``json.loads`` detects it on bytes.
     """
     try:
-        tasks = json.loads(path.read_bytes())
-    except json.JSONDecodeError as exc:
-        raise LabelStudioError(f"{path}: not a JSON export: {exc.msg} at line {exc.lineno}") from None
-    if not isinstance(tasks, list):
-        raise LabelStudioError(f"{path}: a JSON export is a list of tasks, got {type(tasks).__name__}")
-    for index, task in enumerate(tasks):
-        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
-            raise LabelStudioError(f"{path}: task #{index} has no data object")
-        yield task
+        raw = path.open("rb")
+    except OSError as exc:
+        raise LabelStudioError(f"{path}: cannot read the export: {exc.strerror}") from None
+    with raw:
+        encoding = json.detect_encoding(raw.read(4))
+        raw.seek(0)
+        with io.TextIOWrapper(raw, encoding=encoding, newline="") as handle:
+            for index, task in enumerate(_ArrayReader(path, handle, chunk_chars).items()):
+                if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+                    raise LabelStudioError(f"{path}: task #{index} has no data object")
+                yield task
 
 
 def download_project_tasks(title: str, *, hint: str = "") -> tuple[Connection, int, list[dict[str, Any]]]:
