@@ -196,13 +196,16 @@ class _ArrayReader:
             try:
                 value, end = decoder.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
-                if self.eof or not self.fill():
+                if self.eof:
                     raise self.error(f"{exc.msg} in {what}", exc.pos) from None
+                self.fill()  # moves the buffer, so decode again rather than reuse exc.pos
                 continue
             # A number or literal that ends with the buffer may go on in the next chunk.
-            if end < len(self.buf) or self.eof or not self.fill():
-                self.pos = end
-                return value
+            if end == len(self.buf) and not self.eof:
+                self.fill()
+                continue
+            self.pos = end
+            return value
 
     def items(self) -> Iterator[Any]:
         first = self.next_char()
