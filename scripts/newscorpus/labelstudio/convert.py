@@ -183,17 +183,60 @@ def _linked_mention(doc_id: str, rid: str, mentions_by_entity: dict[str, list[Re
 # --------------------------------------------------------------------------- Label Studio -> native
 
 
-@dataclass
+@dataclass(frozen=True)
+class _LayerPlan:
+    """Everything result_to_records needs about one layer, derived once per process from config and schema.
+
+    A pull converts ~4 results per region and ~30 regions per task; looking these facts up in
+    the schema per result (properties, list scans, f-strings) was a large share of the time.
+    """
+
+    layer: LayerControls
+    name: str
+    labels: frozenset[str]
+    id_field: str
+    span: schema.Span
+    label_field: str | None
+    fields: tuple[str, ...]
+    false_when_absent: dict[str, bool]
+    required: frozenset[str]
+    is_figure: bool
+
+
+def _layer_plan(layer: LayerControls) -> _LayerPlan:
+    spec = _RECORD_SPEC[layer.control]
+    return _LayerPlan(
+        layer=layer, name=layer.shape.name, labels=_LABEL_SETS[layer.control], id_field=layer.shape.id_field,
+        span=_SPAN[layer.control], label_field=layer.label_field, fields=_FIELDS[layer.control],
+        # An absent per-region value reads as False for a bool and as null where the field is nullable.
+        false_when_absent={name: False for name, _, _, is_bool in spec if is_bool},
+        required=frozenset(name for name, _, nullable, is_bool in spec if not (is_bool or nullable)),
+        is_figure=layer is config.FIGURE_LAYER,
+    )
+
+
+_PLANS: dict[str, _LayerPlan] = {layer.control: _layer_plan(layer) for layer in config.LAYERS}
+_OWNER: dict[str, LayerControls] = {name: layer for name, (layer, _) in _PER_REGION.items()}
+# per-region control -> (field name, key of its value list, field kind, allowed values, what one value is called)
+_PER_REGION_READ: dict[str, tuple[str, str, str, frozenset[str] | None, str]] = {
+    name: (field_name, "choices" if is_choices else "text", kind, allowed, "choice" if is_choices else "text")
+    for name, (field_name, is_choices, kind, allowed) in _PER_REGION_SPEC.items()
+}
+
+
 class _Region:
     """A region being assembled from the results that share its id."""
 
-    layer: LayerControls | None = None
-    start: int = -1
-    end: int = -1
-    text: str = ""
-    label: str = ""
-    values: dict[str, Any] | None = None
-    per_region_spans: list[tuple[str, int, int]] | None = None
+    __slots__ = ("plan", "start", "end", "text", "label", "values", "spans")
+
+    def __init__(self) -> None:
+        self.plan: _LayerPlan | None = None
+        self.start = -1
+        self.end = -1
+        self.text = ""
+        self.label = ""
+        self.values: dict[str, Any] = {}
+        self.spans: list[tuple[str, Any, Any]] = []  # (per-region control, start, end), checked once the label is known
 
 
 def _span_of(doc_id: str, rid: str, item: dict[str, Any], text: str) -> tuple[int, int, dict[str, Any]]:
@@ -216,80 +259,88 @@ def _one(doc_id: str, rid: str, control: str, items: Any, allowed: frozenset[str
     return items[0]
 
 
-def _add_labels(doc_id: str, rid: str, item: dict[str, Any], text: str, regions: dict[str, _Region]) -> None:
-    layer = config.LAYER_BY_CONTROL[item["from_name"]]
+def _add_labels(doc_id: str, rid: str, plan: _LayerPlan, item: dict[str, Any], text: str,
+                regions: dict[str, _Region]) -> None:
     start, end, value = _span_of(doc_id, rid, item, text)
-    region = regions.setdefault(rid, _Region())
-    if region.layer is not None:
-        raise ConversionError(doc_id, rid, f"the region is labelled twice ({region.layer.control} and {layer.control})")
+    region = regions.get(rid)
+    if region is None:
+        region = regions[rid] = _Region()
+    elif region.plan is not None:
+        raise ConversionError(doc_id, rid, f"the region is labelled twice ({region.plan.layer.control} and {plan.layer.control})")
     span_text = value.get("text")
     if text[start:end] != span_text:
         raise ConversionError(
             doc_id, rid, f"span text {span_text!r} does not match the task text at {start}..{end} ({text[start:end]!r})"
         )
-    region.layer, region.start, region.end, region.text = layer, start, end, span_text
-    region.label = _one(doc_id, rid, layer.control, value.get("labels"), _LABEL_SETS[layer.control], "label")
+    region.plan, region.start, region.end, region.text = plan, start, end, span_text
+    region.label = _one(doc_id, rid, plan.layer.control, value.get("labels"), plan.labels, "label")
 
 
-def _add_per_region(doc_id: str, rid: str, item: dict[str, Any], text: str, regions: dict[str, _Region]) -> None:
+def _add_per_region(doc_id: str, rid: str, name: str, item: dict[str, Any], regions: dict[str, _Region]) -> None:
     """A per-region value; its offsets are only compared with its region's (already checked) span."""
-    name = item["from_name"]
-    field_name, is_choices, kind, allowed = _PER_REGION_SPEC[name]
+    field_name, key, kind, allowed, what = _PER_REGION_READ[name]
     value = item.get("value")
     if value.__class__ is not dict:
         raise ConversionError(doc_id, rid, f"result from {name!r} has no value object")
     region = regions.get(rid)
     if region is None:
         region = regions[rid] = _Region()
-    if region.values is None:
-        region.values, region.per_region_spans = {}, []
-    if field_name in region.values:
+    values = region.values
+    if field_name in values:
         raise ConversionError(doc_id, rid, f"{name}: given twice")
-    items = value.get("choices" if is_choices else "text")
+    items = value.get(key)
     if items.__class__ is list and len(items) == 1 and items[0].__class__ is str and (allowed is None or items[0] in allowed):
         raw = items[0]
     else:
-        raw = _one(doc_id, rid, name, items, allowed, "choice" if is_choices else "text")
+        raw = _one(doc_id, rid, name, items, allowed, what)
     if kind == "float":
         try:
-            parsed: Any = float(raw)
+            values[field_name] = float(raw)
         except ValueError:
             raise ConversionError(doc_id, rid, f"{field_name}: {raw!r} is not a number") from None
     elif kind == "bool":
-        parsed = raw == "true"
+        values[field_name] = raw == "true"
     else:
-        parsed = raw
-    region.values[field_name] = parsed
-    region.per_region_spans.append((name, value.get("start"), value.get("end")))  # type: ignore[union-attr]
+        values[field_name] = raw
+    region.spans.append((name, value.get("start"), value.get("end")))
 
 
-def _check_region(doc_id: str, rid: str, region: _Region) -> LayerControls:
-    layer = region.layer
-    if layer is None:
+def _check_region(doc_id: str, rid: str, region: _Region) -> _LayerPlan:
+    plan = region.plan
+    if plan is None:
         raise ConversionError(doc_id, rid, "per-region values for a region that has no span label")
-    for name, start, end in region.per_region_spans or ():
-        owner, _ = _PER_REGION[name]
-        if owner is not layer:
-            raise ConversionError(doc_id, rid, f"{name} belongs to {owner.control} regions, not {layer.control}")
-        if (start, end) != (region.start, region.end):
-            raise ConversionError(doc_id, rid, f"{name} is attached at {start}..{end}, the region is at {region.start}..{region.end}")
-    return layer
+    layer, start, end = plan.layer, region.start, region.end
+    for name, item_start, item_end in region.spans:
+        if _OWNER[name] is not layer:
+            raise ConversionError(doc_id, rid, f"{name} belongs to {_OWNER[name].control} regions, not {layer.control}")
+        if item_start != start or item_end != end:
+            raise ConversionError(doc_id, rid, f"{name} is attached at {item_start}..{item_end}, the region is at {start}..{end}")
+    return plan
 
 
-def _region_record(doc_id: str, rid: str, layer: LayerControls, region: _Region) -> Record:
-    shape, span = layer.shape, _SPAN[layer.control]
-    values = region.values or {}
-    record: Record = {shape.id_field: rid, span.start: region.start, span.end: region.end, span.text: region.text}
-    if layer.label_field:
-        record[layer.label_field] = region.label
-    for field_name, control, nullable, is_bool in _RECORD_SPEC[layer.control]:
-        value = values.get(field_name)
-        if value is None:
-            if is_bool:
-                value = False
-            elif not nullable:
+def _region_record(doc_id: str, rid: str, plan: _LayerPlan, region: _Region) -> Record:
+    """The region's record, its keys in schema order from the start (relations fill in the links later).
+
+    Starting from ``dict.fromkeys`` of the output fields keeps that order without a reordering
+    copy per record; every field left None is a nullable one (or a link set by the relations).
+    """
+    values = region.values
+    if not plan.required <= values.keys():
+        for field_name, control, _, _ in _RECORD_SPEC[plan.layer.control]:
+            if field_name in plan.required and field_name not in values:
                 raise ConversionError(doc_id, rid, f"{control}: required value {field_name!r} is missing")
-        record[field_name] = value
+    record = dict.fromkeys(plan.fields)
+    record.update(plan.false_when_absent)
+    record.update(values)
+    span = plan.span
+    record[plan.id_field] = rid
+    record[span.start] = region.start
+    record[span.end] = region.end
+    record[span.text] = region.text
+    if plan.label_field:
+        record[plan.label_field] = region.label
+    if plan.is_figure:
+        record[_MEASURED_FIELD] = []
     return record
 
 
@@ -314,15 +365,15 @@ def _apply_relations(doc_id: str, relations: list[dict[str, Any]], regions: dict
     holders: dict[str, list[str]] = {}
     for rel in relations:
         a_id, a, b_id, b = _relation_ends(doc_id, rel, regions)
-        pair = frozenset((a.layer.control, b.layer.control))  # type: ignore[union-attr]
-        kind = _RELATION_KINDS.get(pair)
+        a_control, b_control = a.plan.layer.control, b.plan.layer.control  # type: ignore[union-attr]
+        kind = _RELATION_KINDS.get(frozenset((a_control, b_control)))
         if kind is None:
-            raise ConversionError(doc_id, a_id, f"relation {a_id} -> {b_id} links {a.layer.control} to {b.layer.control} regions; "  # type: ignore[union-attr]
+            raise ConversionError(doc_id, a_id, f"relation {a_id} -> {b_id} links {a_control} to {b_control} regions; "
                                   f"only entity-stance ({config.HOLDER_RELATION}) and figure-entity ({config.MEASURED_RELATION}) links exist")
         labels = rel.get("labels") or []
         if any(label != kind for label in labels):
             raise ConversionError(doc_id, a_id, f"relation {a_id} -> {b_id} is labelled {labels!r} but links a {kind} pair")
-        mention_id = a_id if a.layer.control == config.ENTITY_CONTROL else b_id  # type: ignore[union-attr]
+        mention_id = a_id if a_control == config.ENTITY_CONTROL else b_id
         other_id = b_id if mention_id == a_id else a_id
         entity_id = records[mention_id]["entity_id"]
         if kind == config.HOLDER_RELATION:
@@ -331,22 +382,31 @@ def _apply_relations(doc_id: str, relations: list[dict[str, Any]], regions: dict
             measured = records[other_id][_MEASURED_FIELD]
             if entity_id not in measured:
                 measured.append(entity_id)
-    for rid, record in records.items():
-        if regions[rid].layer is not config.STANCE_LAYER:
+    stances = _PLANS[config.STANCE_CONTROL]
+    for rid, region in regions.items():
+        if region.plan is not stances:
             continue
         found = sorted(set(holders.get(rid, [])))
         if len(found) != 1:
             problem = "has no holder relation from an entity mention" if not found else f"has several holders {found}"
             raise ConversionError(doc_id, rid, f"stance {problem}")
-        record[_HOLDER_FIELD] = found[0]
+        records[rid][_HOLDER_FIELD] = found[0]
+
+
+_LAYER_NAMES = tuple(layer.shape.name for layer in config.LAYERS)
 
 
 def result_to_records(doc_id: str, text: str, result: Any) -> dict[str, list[Record]]:
-    """One annotation's result list -> records per layer name (annotation fields only, schema order)."""
+    """One annotation's result list -> records per layer name (annotation fields only, schema order).
+
+    Three passes, so that every error is raised in the same order whatever the result order:
+    gather the results by region id, check and build each region's record, resolve relations.
+    """
     if not isinstance(result, list):
         raise ConversionError(doc_id, None, f"annotation result must be a list, got {type(result).__name__}")
     regions: dict[str, _Region] = {}
     relations: list[dict[str, Any]] = []
+    per_region, plans = _PER_REGION_READ, _PLANS
     for item in result:
         if not isinstance(item, dict):
             raise ConversionError(doc_id, None, f"result item must be an object, got {item!r}")
@@ -356,21 +416,17 @@ def result_to_records(doc_id: str, text: str, result: Any) -> dict[str, list[Rec
         rid, name = item.get("id"), item.get("from_name")
         if not isinstance(rid, str) or not rid:
             raise ConversionError(doc_id, None, f"result from {name!r} has no region id")
-        if name in config.LAYER_BY_CONTROL:
-            _add_labels(doc_id, rid, item, text, regions)
-        elif name in _PER_REGION:
-            _add_per_region(doc_id, rid, item, text, regions)
+        if name in per_region:
+            _add_per_region(doc_id, rid, name, item, regions)
+        elif name in plans:
+            _add_labels(doc_id, rid, plans[name], item, text, regions)
         else:
             raise ConversionError(doc_id, rid, f"unknown control {name!r} (not in the generated labeling config)")
+    out: dict[str, list[Record]] = {name: [] for name in _LAYER_NAMES}
     records: dict[str, Record] = {}
     for rid, region in regions.items():
-        layer = _check_region(doc_id, rid, region)
-        records[rid] = _region_record(doc_id, rid, layer, region)
-        if layer is config.FIGURE_LAYER:
-            records[rid][_MEASURED_FIELD] = []
+        plan = _check_region(doc_id, rid, region)
+        records[rid] = record = _region_record(doc_id, rid, plan, region)
+        out[plan.name].append(record)
     _apply_relations(doc_id, relations, regions, records)
-    out: dict[str, list[Record]] = {layer.shape.name: [] for layer in config.LAYERS}
-    for rid, record in records.items():
-        layer = regions[rid].layer
-        out[layer.shape.name].append({name: record[name] for name in _FIELDS[layer.control]})  # type: ignore[union-attr]
     return out
