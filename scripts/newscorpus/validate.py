@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import pickle
+import stat
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -32,11 +33,11 @@ from typing import IO, Any, Callable, Iterator
 
 from . import schema
 from .checks import CHECKS, Finding, has_errors
-from .checks import crossref, guidelines, records
+from .checks import bulk, crossref, guidelines, records
 from .checks.crossref import EntityIndex
 from .checks.guidelines import FormIndex
 from .checks.records import Rec
-from .checks.report import Reporter
+from .checks.report import FileReporter, Reporter
 from .schema import RecordShape
 from .store import Layout
 
@@ -79,6 +80,8 @@ class _Run:
     forms: FormIndex = field(default_factory=FormIndex)
     doc_ids: set[str] = field(default_factory=set)  # every doc_id the manifest names
     _dirs: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _manifest_out: FileReporter | None = None
+    _corpus_dir: Path | None = None
 
     def rel(self, path: Path) -> str:
         return self.layout.relative(path)
@@ -103,6 +106,18 @@ class _Run:
         real, shown = self._dirs[shape.name]
         name = f"{doc_id}.jsonl"
         return os.path.join(real, name), os.path.join(shown, name)
+
+    def text_files(self, doc_id: str) -> tuple[str, str]:
+        if self._corpus_dir is None:
+            self._corpus_dir = self.layout.corpus_dir  # a property that builds a Path: once, not per document
+        return self.files(self._corpus_dir, f"{doc_id}.txt")
+
+    @property
+    def manifest_out(self) -> FileReporter:
+        """The manifest's reporter, made once: text problems of every document are reported there."""
+        if self._manifest_out is None:
+            self._manifest_out = self.reporter.at(self.rel(self.layout.manifest_path), records_are_documents=True)
+        return self._manifest_out
 
 
 def validate_root(root: Path, *, completeness: bool = True, on_document: DocumentConsumer | None = None) -> list[Finding]:
@@ -170,21 +185,43 @@ def _manifest_documents(state: _Run) -> Iterator[Rec]:
 
 
 def _check_stray_files(state: _Run) -> None:
-    """Texts the manifest does not list (warning) and annotation files for no listed document (error)."""
+    """Texts the manifest does not list (warning) and annotation files for no listed document (error).
+
+    Names from one listing per folder rather than ``Path.glob``: building and sorting a ``Path``
+    per file cost more than the check.  ``glob("*.txt")`` matches every entry whose name ends so
+    (hidden ones, folders and broken links included) and paths in one folder sort as their names,
+    so the findings are the same.
+    """
     layout, reporter = state.layout, state.reporter
-    for path in sorted(layout.corpus_dir.glob("*.txt")):
-        if path.stem not in state.doc_ids:
-            reporter.add("unlisted-text-file", state.rel(path), None, f"{path.name} is not in the manifest; add it there or remove it")
+    for name in _names_ending(layout.corpus_dir, ".txt"):
+        if _stem(name, ".txt") not in state.doc_ids:
+            reporter.add("unlisted-text-file", state.files(layout.corpus_dir, name)[1], None, f"{name} is not in the manifest; add it there or remove it")
     for shape in schema.PER_DOCUMENT_SHAPES:
-        for path in sorted(layout.layer_dir(shape).glob("*.jsonl")):
-            if path.stem not in state.doc_ids:
+        folder = layout.layer_dir(shape)
+        for name in _names_ending(folder, ".jsonl"):
+            stem = _stem(name, ".jsonl")
+            if stem not in state.doc_ids:
                 reporter.add(
                     "orphan-annotation-file",
-                    state.rel(path),
+                    state.files(folder, name)[1],
                     None,
-                    f"{shape.name} file for document {path.stem!r}, which is not in the manifest",
-                    doc_id=path.stem,
+                    f"{shape.name} file for document {stem!r}, which is not in the manifest",
+                    doc_id=stem,
                 )
+
+
+def _names_ending(folder: Path, suffix: str) -> list[str]:
+    """Sorted names in ``folder`` ending with ``suffix``; none when it is missing or unreadable, as with glob."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return sorted(name for name in names if name.endswith(suffix))
+
+
+def _stem(name: str, suffix: str) -> str:
+    """``Path(name).stem`` of a name ending with ``suffix``: a name that is only the suffix is its own stem."""
+    return name[: -len(suffix)] if len(name) > len(suffix) else name
 
 
 def _check_unused_entities(state: _Run) -> None:
@@ -197,30 +234,75 @@ def _check_unused_entities(state: _Run) -> None:
 # --------------------------------------------------------------------------- one document
 
 
-def _read_text(state: _Run, rec: Rec, doc_id: str) -> str | None:
-    """The document text, or None when it is missing or undecodable (its text checks are then skipped)."""
-    path = state.layout.text_path(doc_id)
-    manifest_out = state.reporter.at(state.rel(state.layout.manifest_path), records_are_documents=True)
-    if not path.is_file():
-        manifest_out.add("missing-text-file", rec.line, f"document {doc_id!r} has no text file {state.rel(path)}", doc_id)
-        return None
-    data = path.read_bytes()
+def _nonblocking(path: str, flags: int) -> int:
+    """Open without waiting, so a FIFO in place of a file is found not to be one instead of hanging."""
+    return os.open(path, flags | os.O_NONBLOCK)
+
+
+def _read_bytes(path: str, is_file: Callable[[str], bool]) -> bytes | None:
+    """A regular file's bytes, or None when there is none at ``path``.
+
+    Opening straight away costs one system call where testing first cost two, per file and
+    document.  Only when the open fails is ``is_file`` -- the test the validator always used --
+    asked, and its answer decides, so what counts as missing has not changed.
+    """
+    try:
+        handle = open(path, "rb", opener=_nonblocking)
+    except OSError:
+        if not is_file(path):
+            return None
+        raise
+    with handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None  # a FIFO or a device: not a file, as is_file says
+        return handle.read()
+
+
+def _is_text_file(path: str) -> bool:
+    return Path(path).is_file()
+
+
+def _read_text(state: _Run, rec: Rec, doc_id: str) -> tuple[bytes | None, str | None]:
+    """The text file's bytes and text; None for what is missing or undecodable (its text checks are then skipped)."""
+    path, shown = state.text_files(doc_id)
+    data = _read_bytes(path, _is_text_file)
+    if data is None:
+        state.manifest_out.add("missing-text-file", rec.line, f"document {doc_id!r} has no text file {shown}", doc_id)
+        return None, None
     expected = rec.get("text_sha256")
     if rec.ok("text_sha256"):
         actual = hashlib.sha256(data).hexdigest()
         if actual != expected:
-            manifest_out.add("sha256-mismatch", rec.line, f"text_sha256 is {expected} but {state.rel(path)} hashes to {actual}", doc_id)
+            state.manifest_out.add("sha256-mismatch", rec.line, f"text_sha256 is {expected} but {shown} hashes to {actual}", doc_id)
     try:
-        return data.decode("utf-8")
+        return data, data.decode("utf-8")
     except UnicodeDecodeError as exc:
         state.reporter.add(
             "invalid-text-encoding",
-            state.rel(path),
+            shown,
             data.count(b"\n", 0, exc.start) + 1,
             f"not UTF-8: {exc.reason} at byte {exc.start}",
             doc_id=doc_id,
         )
+        return data, None
+
+
+_UNREADABLE = object()
+"""A layer file the bulk reader cannot decode: the detailed reader opens it again and fails as it always did."""
+
+
+def _read_layer_text(state: _Run, shape: RecordShape, doc_id: str) -> Any:
+    """A layer file's content as ``open(path, encoding="utf-8")`` reads it, None when there is no file."""
+    data = _read_bytes(state.layer_files(shape, doc_id)[0], os.path.isfile)
+    if data is None:
         return None
+    try:
+        content = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _UNREADABLE
+    if "\r" in content:  # universal newlines, as text mode reads them
+        content = content.replace("\r\n", "\n").replace("\r", "\n")
+    return content
 
 
 def _load_layer(state: _Run, shape: RecordShape, doc_id: str, text: str | None, reporter: Reporter) -> list[Rec]:
@@ -246,7 +328,64 @@ def _load_layer(state: _Run, shape: RecordShape, doc_id: str, text: str | None, 
 def _validate_document(state: _Run, rec: Rec) -> None:
     doc_id = rec.record_id(schema.DOCUMENT)
     assert doc_id is not None  # _manifest_documents yields only usable ids
-    text = _read_text(state, rec, doc_id)
+    data, text = _read_text(state, rec, doc_id)
+    if data is not None and text is not None and _bulk_document(state, rec, doc_id, data, text):
+        return
+    _detailed_document(state, rec, doc_id, text)
+
+
+def _bulk_document(state: _Run, rec: Rec, doc_id: str, data: bytes, text: str) -> bool:
+    """Check a document with the bulk checks; False, having reported nothing, when they cannot vouch for it.
+
+    Then the detailed checks run and word the findings.  Once every check that could refuse
+    has passed, the document is committed: the rest (name forms, the spill, the digit check,
+    which words its own findings from clean records) is what the detailed path would do too.
+    """
+    values: dict[str, list[dict[str, Any]]] = {}
+    columns: dict[str, bulk.Columns] = {}
+    for shape in schema.PER_DOCUMENT_SHAPES:
+        content = _read_layer_text(state, shape, doc_id)
+        if content is _UNREADABLE:
+            return False
+        parsed = [] if content is None else bulk.parse_lines(content)
+        if parsed is None:
+            return False
+        cols = bulk.clean_columns(shape, parsed, text, state.entities)
+        if cols is None:
+            return False
+        values[shape.name], columns[shape.name] = parsed, cols
+    mentions = columns[schema.ENTITY_MENTION.name]
+    mentioned = bulk.mentioned_entities(mentions)
+    if not all(bulk.links_are_mentioned(shape, columns[shape.name], mentioned) for shape in schema.PER_DOCUMENT_SHAPES):
+        return False
+    completeness = state.reporter.completeness
+    if completeness and not bulk.names_cover_mentions(mentions):
+        return False
+    exceptions = columns[schema.EXCEPTION.name]
+    state.forms.add_forms(bulk.name_forms(mentions))
+    if state.spill is not None:
+        pickle.dump((doc_id, bulk.surface_inputs(mentions, exceptions)), state.spill, pickle.HIGHEST_PROTOCOL)
+    if completeness and (bulk.waives_digits(exceptions) or not bulk.digits_covered(data, text, columns[schema.FIGURE.name])):
+        guidelines.check_digits(
+            text,
+            _clean_recs(schema.FIGURE, values[schema.FIGURE.name]),
+            _clean_recs(schema.EXCEPTION, values[schema.EXCEPTION.name]),
+            state.reporter.at(state.text_files(doc_id)[1], doc_id),
+            state.reporter.at(_layer_file(state, schema.EXCEPTION, doc_id), doc_id),
+        )
+    if state.on_document is not None:
+        state.on_document(CheckedDocument(rec.data, text, values, clean=state.reporter.errors == 0))
+    return True
+
+
+def _clean_recs(shape: RecordShape, values: list[dict[str, Any]]) -> list[Rec]:
+    """Records the bulk checks passed, as the detailed checks leave them: nothing bad, every span usable."""
+    span_ok = bool(shape.spans)
+    return [Rec(line, data, span_ok=span_ok) for line, data in enumerate(values, start=1)]
+
+
+def _detailed_document(state: _Run, rec: Rec, doc_id: str, text: str | None) -> None:
+    """Every check record by record, each finding worded: for documents the bulk checks would not vouch for."""
     layers = {shape.name: _load_layer(state, shape, doc_id, text, state.reporter) for shape in schema.PER_DOCUMENT_SHAPES}
     mentions = layers[schema.ENTITY_MENTION.name]
     exceptions = layers[schema.EXCEPTION.name]
@@ -267,7 +406,7 @@ def _validate_document(state: _Run, rec: Rec) -> None:
             text,
             layers[schema.FIGURE.name],
             exceptions,
-            state.reporter.at(state.rel(state.layout.text_path(doc_id)), doc_id),
+            state.reporter.at(state.text_files(doc_id)[1], doc_id),
             state.reporter.at(_layer_file(state, schema.EXCEPTION, doc_id), doc_id),
         )
     if state.on_document is not None:
@@ -293,13 +432,14 @@ def _surface_form_pass(state: _Run) -> None:
     if not state.forms.labels or state.spill is None:
         return
     for doc_id, inputs in _spilled(state.spill):
-        text_path = state.layout.text_path(doc_id)
-        text = text_path.read_bytes().decode("utf-8")
+        path, shown = state.text_files(doc_id)
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8")
         guidelines.check_surface_forms(
             text,
             inputs,
             state.forms,
-            state.reporter.at(state.rel(text_path), doc_id),
+            state.reporter.at(shown, doc_id),
             state.reporter.at(_layer_file(state, schema.EXCEPTION, doc_id), doc_id),
         )
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from .. import schema
 from .records import Rec
@@ -151,16 +151,22 @@ class FormIndex:
     _expected: dict[str, str] = field(default_factory=dict)
 
     def add_mentions(self, mentions: list[Rec]) -> None:
+        name_type = schema.NAME_MENTION_TYPE
+        self.add_forms(
+            (rec.data["text"], rec.data["label"])
+            for rec in mentions
+            if rec.span_ok and rec.data.get("mention_type") == name_type and rec.ok("label", "mention_type")
+        )
+
+    def add_forms(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Count a document's (name form, label) pairs, tallied first so each distinct pair costs one update."""
         self._pattern, self._expected = None, {}  # derived from the labels, so stale once they grow
-        name_type, labels = schema.NAME_MENTION_TYPE, self.labels
-        for rec in mentions:
-            data = rec.data
-            if rec.span_ok and data.get("mention_type") == name_type and rec.ok("label", "mention_type"):
-                form = data["text"]
-                counts = labels.get(form)
-                if counts is None:
-                    counts = labels[form] = Counter()
-                counts[data["label"]] += 1
+        labels = self.labels
+        for (form, label), count in Counter(pairs).items():
+            counts = labels.get(form)
+            if counts is None:
+                counts = labels[form] = Counter()
+            counts[label] += count
 
     def expected_label(self, form: str) -> str:
         """The most frequent label of a form; ties go to the label first in the inventory."""
@@ -232,46 +238,61 @@ class Waiver(NamedTuple):
 
 class SurfaceInputs(NamedTuple):
     """What the surface-form check needs of one document besides its text (plain data: it is spilled
-    to disk between the passes).  ``labelled`` is ((start, end), {label: mention_id}) per usable span."""
+    to disk between the passes): the usable mentions as columns, in file order, and the waivers.
 
-    labelled: list[tuple[tuple[int, int], dict[str, str | None]]]
+    Columns rather than one tuple per mention: they pickle and unpickle in bulk, and the scan
+    tests an occurrence against ``set(zip(starts, ends, labels))`` built in one call."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    labels: tuple[str, ...]
+    mention_ids: tuple[str | None, ...]
     waivers: list[Waiver]
+
+    def labels_at(self, start: int, end: int) -> dict[str, str | None]:
+        """{label: mention_id} of the mentions with exactly this span (the last id wins), for messages."""
+        here: dict[str, str | None] = {}
+        for span_start, span_end, label, mention_id in zip(self.starts, self.ends, self.labels, self.mention_ids):
+            if span_start == start and span_end == end:
+                here[label] = mention_id
+        return here
 
 
 def surface_inputs(mentions: list[Rec], exceptions: list[Rec]) -> SurfaceInputs:
     """The usable mentions' spans and labels and the usable surface-form exceptions of a document."""
-    labelled: dict[tuple[int, int], dict[str, str | None]] = {}
-    for rec in mentions:
-        if rec.span_ok and rec.ok("label"):
-            data = rec.data
-            labelled.setdefault((data["start"], data["end"]), {})[data["label"]] = rec.record_id(schema.ENTITY_MENTION)
+    usable = [rec for rec in mentions if rec.span_ok and rec.ok("label")]
     waivers = [
         Waiver(rec.data["start"], rec.data["end"], rec.data["text"], rec.line, rec.record_id(schema.EXCEPTION))
         for rec in exceptions_for(schema.INCONSISTENT_SURFACE_FORM, exceptions)
     ]
-    return SurfaceInputs(list(labelled.items()), waivers)
+    return SurfaceInputs(
+        tuple(rec.data["start"] for rec in usable),
+        tuple(rec.data["end"] for rec in usable),
+        tuple(rec.data["label"] for rec in usable),
+        tuple(rec.record_id(schema.ENTITY_MENTION) for rec in usable),
+        waivers,
+    )
 
 
 def check_surface_forms(text: str, inputs: SurfaceInputs, forms: FormIndex, text_out: FileReporter, exc_out: FileReporter) -> None:
     """Every whole-word occurrence of an annotated name carries the name's label, or is waived."""
     if not forms.labels:
         return
-    labelled = dict(inputs.labelled)
+    labelled = set(zip(inputs.starts, inputs.ends, inputs.labels))
     waivers = inputs.waivers
     used: set[int] = set()
     expected_of = forms.expected_labels()
     for match in forms.pattern().finditer(text):
         form = match.group()
         expected = expected_of[form]
-        here = labelled.get(match.span())
-        if here is not None and expected in here:
-            continue  # the common case: the occurrence carries the form's label
         start, end = match.span()
-        here = here or {}
+        if (start, end, expected) in labelled:
+            continue  # the common case: the occurrence carries the form's label
         covering = [i for i, waiver in enumerate(waivers) if waiver.start <= start and end <= waiver.end]
         if covering:
             used.update(covering)
             continue
+        here = inputs.labels_at(start, end)
         text_out.add(schema.INCONSISTENT_SURFACE_FORM, line_of(text, start), _form_message(form, start, end, expected, here, forms))
     for i, waiver in enumerate(waivers):
         if i not in used:
