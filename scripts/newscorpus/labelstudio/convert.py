@@ -276,9 +276,10 @@ def _add_labels(doc_id: str, rid: str, plan: _LayerPlan, item: dict[str, Any], t
     region.label = _one(doc_id, rid, plan.layer.control, value.get("labels"), plan.labels, "label")
 
 
-def _add_per_region(doc_id: str, rid: str, name: str, item: dict[str, Any], regions: dict[str, _Region]) -> None:
+def _add_per_region(doc_id: str, rid: str, name: str, read: tuple[str, str, str, frozenset[str] | None, str],
+                    item: dict[str, Any], regions: dict[str, _Region]) -> None:
     """A per-region value; its offsets are only compared with its region's (already checked) span."""
-    field_name, key, kind, allowed, what = _PER_REGION_READ[name]
+    field_name, key, kind, allowed, what = read
     value = item.get("value")
     if value.__class__ is not dict:
         raise ConversionError(doc_id, rid, f"result from {name!r} has no value object")
@@ -302,7 +303,10 @@ def _add_per_region(doc_id: str, rid: str, name: str, item: dict[str, Any], regi
         values[field_name] = raw == "true"
     else:
         values[field_name] = raw
-    region.spans.append((name, value.get("start"), value.get("end")))
+    start, end, plan = value.get("start"), value.get("end"), region.plan
+    # Checked in _check_region, after every result is in; one that already passes need not wait.
+    if plan is None or start != region.start or end != region.end or _OWNER[name] is not plan.layer:
+        region.spans.append((name, start, end))
 
 
 def _check_region(doc_id: str, rid: str, region: _Region) -> _LayerPlan:
@@ -416,8 +420,9 @@ def result_to_records(doc_id: str, text: str, result: Any) -> dict[str, list[Rec
         rid, name = item.get("id"), item.get("from_name")
         if not isinstance(rid, str) or not rid:
             raise ConversionError(doc_id, None, f"result from {name!r} has no region id")
-        if name in per_region:
-            _add_per_region(doc_id, rid, name, item, regions)
+        read = per_region.get(name)
+        if read is not None:
+            _add_per_region(doc_id, rid, name, read, item, regions)
         elif name in plans:
             _add_labels(doc_id, rid, plans[name], item, text, regions)
         else:
