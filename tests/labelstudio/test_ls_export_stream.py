@@ -123,6 +123,11 @@ def test_a_utf16_export_is_read_like_json_loads_reads_its_bytes(tmp_path):
     assert list(read_export(path, chunk_chars=10)) == json.loads(path.read_bytes())
 
 
+def test_an_export_saved_with_a_utf8_byte_order_mark_is_read(tmp_path):
+    path = _write(tmp_path, json.dumps(_tasks(2), ensure_ascii=False), encoding="utf-8-sig")
+    assert list(read_export(path)) == json.loads(path.read_bytes())
+
+
 def test_bytes_that_are_not_utf8_are_refused_naming_the_file(tmp_path):
     path = tmp_path / "export.json"
     path.write_bytes(b'[{"data": {"text": "caf\xe9"}}]')
