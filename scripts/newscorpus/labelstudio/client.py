@@ -145,10 +145,9 @@ class _ArrayReader:
         A refill reads at least as much as is still buffered, so an element longer than a
         chunk is re-scanned a logarithmic number of times, not once per chunk.
         """
-        consumed = self.buf[: self.pos]
-        newline = consumed.rfind("\n")
+        newline = self.buf.rfind("\n", 0, self.pos)
         if newline >= 0:
-            self.line_base += consumed.count("\n")
+            self.line_base += self.buf.count("\n", 0, self.pos)
             self.col_base = self.pos - newline
         else:
             self.col_base += self.pos
@@ -210,8 +209,8 @@ class _ArrayReader:
     def items(self) -> Iterator[Any]:
         first = self.next_char()
         if first != "[":
-            got = _JSON_KIND.get(first, "a number") if first else "an empty file"
-            raise self.error(f"a JSON export is a list of tasks, got {got}")
+            got = _JSON_KIND.get(first, f"{first!r}") if first else "an empty file"
+            raise self.error(f"expected a list of tasks, got {got}")
         self.pos += 1
         index = 0
         while True:
@@ -234,7 +233,8 @@ class _ArrayReader:
 
 
 _DECODER = json.JSONDecoder()
-_JSON_KIND = {"{": "an object", '"': "a string", "t": "a boolean", "f": "a boolean", "n": "null"}
+_JSON_KIND = {"{": "an object", '"': "a string", "t": "a boolean", "f": "a boolean", "n": "null",
+              **{c: "a number" for c in "-0123456789"}}
 
 
 def read_export(path: Path, *, chunk_chars: int = READ_CHUNK_CHARS) -> Iterator[dict[str, Any]]:
