@@ -30,11 +30,14 @@ import os
 import queue as queue_module
 from array import array
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import store
 from .ner import Tokenized
 from .rows import ExportError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 QUEUE_SIZE = 64
 """Documents each child may tokenize ahead of the parent."""
@@ -68,18 +71,22 @@ def default_processes(n_docs: int) -> int:
 def _tokenize_all(root: str, doc_ids: list[str], out: Any) -> None:
     """Child process: tokenize each document's text in order; report a failure instead of dying silently."""
     try:
-        import numpy as np
-
         from .ner import token_arrays
 
         layout = store.Layout(Path(root))
         for doc_id in doc_ids:
             starts, ends, sentence_starts = token_arrays(store.read_text(layout.text_path(doc_id)))
-            buffer = np.concatenate((starts, ends, sentence_starts)).astype(np.intc).tobytes()
-            out.put((_TOKENS, doc_id, len(starts), buffer))
+            out.put((_TOKENS, doc_id, len(starts), encode_tokens(starts, ends, sentence_starts)))
         out.put((_DONE, None))
     except BaseException as exc:  # noqa: BLE001 -- everything must reach the parent
         out.put((_ERROR, f"{type(exc).__name__}: {exc}"))
+
+
+def encode_tokens(starts: "np.ndarray", ends: "np.ndarray", sentence_starts: "np.ndarray") -> bytes:
+    """One buffer of C ints for :func:`decode_tokens`: starts, ends, then sentence starts."""
+    import numpy as np
+
+    return np.concatenate((starts, ends, sentence_starts)).astype(np.intc).tobytes()
 
 
 def decode_tokens(n_tokens: int, buffer: bytes) -> Tokenized:

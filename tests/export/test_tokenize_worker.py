@@ -1,0 +1,78 @@
+"""The tokenizer worker: child processes deliver ner.tokenize's output in build order, or say what failed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newscorpus import store
+from newscorpus.export import ner, tokenizer_worker
+from newscorpus.export.tokenizer_worker import TokenizerError, TokenizerWorker
+
+TEXTS = {
+    "doc_a": "India, Russia sign pact\nNEW DELHI, Dec 5\nThe leaders met. They signed.",
+    "doc_b": "",
+    "doc_c": "U.S.–India trade—and oil.\n\n  Next paragraph ends here. ",
+    "doc_d": " \n\t ",
+    "doc_e": "Mr. Modi met Dr. Putin. Talks went on!",
+}
+
+
+def write_texts(root: Path, texts: dict[str, str]) -> Path:
+    layout = store.Layout(root)
+    layout.corpus_dir.mkdir(parents=True)
+    for doc_id, text in texts.items():
+        layout.text_path(doc_id).write_bytes(text.encode("utf-8"))
+    return root
+
+
+def test_two_tokenizer_processes_deliver_every_document_in_the_order_given(tmp_path):
+    root = write_texts(tmp_path / "root", TEXTS)
+    order = ["doc_c", "doc_a", "doc_e", "doc_b", "doc_d"]
+    with TokenizerWorker(root, order, processes=2) as worker:
+        received = [worker.next(doc_id) for doc_id in order]
+    assert received == [ner.tokenize(TEXTS[doc_id]) for doc_id in order]
+
+
+def test_a_document_the_tokenizer_cannot_read_fails_with_its_id_and_the_cause(tmp_path):
+    root = write_texts(tmp_path / "root", {"doc_a": TEXTS["doc_a"]})
+    worker = TokenizerWorker(root, ["doc_a", "doc_missing"], processes=1)
+    try:
+        worker.next("doc_a")
+        with pytest.raises(TokenizerError, match=r"tokenizing doc_missing failed: FileNotFoundError"):
+            worker.next("doc_missing")
+    finally:
+        worker.close(finished=False)
+
+
+def test_asking_for_a_document_out_of_order_is_an_error(tmp_path):
+    root = write_texts(tmp_path / "root", {"doc_a": TEXTS["doc_a"], "doc_c": TEXTS["doc_c"]})
+    worker = TokenizerWorker(root, ["doc_a", "doc_c"], processes=1)
+    try:
+        with pytest.raises(TokenizerError, match=r"out of step: expected doc_c"):
+            worker.next("doc_c")
+    finally:
+        worker.close(finished=False)
+
+
+@pytest.mark.parametrize("doc_id", TEXTS)
+def test_the_hand_off_buffer_decodes_to_the_tokenize_output(doc_id):
+    starts, ends, sentence_starts = ner.token_arrays(TEXTS[doc_id])
+    buffer = tokenizer_worker.encode_tokens(starts, ends, sentence_starts)
+    assert tokenizer_worker.decode_tokens(len(starts), buffer) == ner.tokenize(TEXTS[doc_id])
+
+
+def test_a_small_corpus_is_tokenized_by_one_process(monkeypatch):
+    monkeypatch.setattr(tokenizer_worker.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    assert tokenizer_worker.default_processes(tokenizer_worker.PARALLEL_FROM - 1) == 1
+
+
+def test_a_large_corpus_on_two_free_cores_is_tokenized_by_two_processes(monkeypatch):
+    monkeypatch.setattr(tokenizer_worker.os, "sched_getaffinity", lambda pid: {0, 1})
+    assert tokenizer_worker.default_processes(tokenizer_worker.PARALLEL_FROM) == 2
+
+
+def test_a_large_corpus_on_one_core_is_tokenized_by_one_process(monkeypatch):
+    monkeypatch.setattr(tokenizer_worker.os, "sched_getaffinity", lambda pid: {0})
+    assert tokenizer_worker.default_processes(10 * tokenizer_worker.PARALLEL_FROM) == 1
