@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from newscorpus import schema
-from newscorpus.export import ner
+from newscorpus.export import ner, tagging
 from newscorpus.export.exporter import ALIGNMENT_FILE
 
 
@@ -56,10 +56,18 @@ def mention(mention_id, start, end, text, label="GPE", mention_type=schema.NAME_
     return {"mention_id": mention_id, "start": start, "end": end, "text": text, "label": label, "mention_type": mention_type}
 
 
+def tag_names(text, mentions):
+    """Tokens, tag names and problems of one text, the way the build tags a document."""
+    tokens = ner.tokenize(text)
+    ids, problems = tagging.tag_document("d", text, tokens, mentions)
+    names = schema.ner_tag_names()
+    return [text[s:e] for s, e in zip(tokens.starts, tokens.ends)], [names[i] for i in ids], problems
+
+
 def test_a_name_inside_a_token_is_left_untagged_and_reported():
     text = "Talks in NewDelhi today."
-    sentences, problems = ner.tag_document("d", text, [mention("m1", 12, 17, "Delhi")])
-    assert all(tag == ner.OUTSIDE for s in sentences for tag in s.tags)
+    _, tags, problems = tag_names(text, [mention("m1", 12, 17, "Delhi")])
+    assert all(tag == ner.OUTSIDE for tag in tags)
     assert [(p.mention_id, p.start, p.end) for p in problems] == [("m1", 12, 17)]
     assert "NewDelhi" in problems[0].reason
     assert set(problems[0].as_dict()) == {"doc_id", "mention_id", "start", "end", "text", "label", "reason"}
@@ -67,7 +75,28 @@ def test_a_name_inside_a_token_is_left_untagged_and_reported():
 
 def test_names_joined_by_an_en_dash_are_separate_tokens():
     text = "Talks on U.S.–India trade."
-    sentences, problems = ner.tag_document("d", text, [mention("m1", 9, 13, "U.S."), mention("m2", 14, 19, "India")])
+    tokens, tags, problems = tag_names(text, [mention("m1", 9, 13, "U.S."), mention("m2", 14, 19, "India")])
     assert problems == []
-    tokens = sentences[0].tokens
     assert tokens[tokens.index("U.S."):tokens.index("India") + 1] == ["U.S.", "–", "India"]
+    assert tags[tokens.index("U.S."):tokens.index("India") + 1] == ["B-GPE", "O", "B-GPE"]
+
+
+def test_a_multi_token_name_gets_one_begin_and_inside_tags():
+    text = "Vladimir Putin arrived."
+    tokens, tags, problems = tag_names(text, [mention("m1", 0, 14, "Vladimir Putin", label="PERSON")])
+    assert (problems, tags) == ([], ["B-PERSON", "I-PERSON", "O", "O"])
+
+
+def test_a_name_crossing_a_line_break_is_left_untagged_and_reported():
+    text = "New\nDelhi"
+    _, tags, problems = tag_names(text, [mention("m1", 0, 9, "New\nDelhi")])
+    assert set(tags) == {ner.OUTSIDE}
+    assert [p.reason for p in problems] == ["the mention crosses a sentence boundary"]
+
+
+def test_a_name_overlapping_a_tagged_name_is_left_untagged_and_reported():
+    text = "Vladimir Putin arrived."
+    mentions = [mention("m1", 0, 14, "Vladimir Putin", label="PERSON"), mention("m2", 9, 14, "Putin", label="PERSON")]
+    _, tags, problems = tag_names(text, mentions)
+    assert tags[:2] == ["B-PERSON", "I-PERSON"]
+    assert [(p.mention_id, p.reason) for p in problems] == [("m2", "the mention overlaps another name mention that was tagged first")]

@@ -1,10 +1,12 @@
 """``newscorpus build``: validate, then write the Hugging Face export.
 
-The export is only ever built from a corpus the validator passes: any error
-finding stops the build with exit 1 before anything is written, so a
-published export never carries a known-bad annotation.  The build itself
-happens in a temporary folder next to the destination that is swapped in at
-the end, so a failure at any point leaves the previous export untouched.
+The export is only ever published from a corpus the validator passes: the
+build writes while the validator reads (each file is parsed once), stops
+writing at the first error finding, and exits 1 with every error listed
+without touching the destination, so a published export never carries a
+known-bad annotation.  The build happens in a temporary folder next to the
+destination that is swapped in at the end, so a failure at any point leaves
+the previous export untouched.
 """
 
 from __future__ import annotations
@@ -38,18 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def validation_errors(root: Path) -> list[str]:
-    """The validator's error findings, formatted; warnings do not block a build."""
-    from ..checks.registry import ERROR
-    from ..validate import format_finding, has_errors, validate_root
-
-    findings = validate_root(root)
-    if not has_errors(findings):
-        return []
-    return [format_finding(f) for f in findings if f.severity == ERROR]
-
-
 def run(args: argparse.Namespace) -> int:
+    from ..checks.registry import ERROR
+    from ..validate import format_finding
     from .exporter import build_atomically, print_alignment_warnings, start_tokenizer
     from .parquet import ShardPolicy
     from .rows import ExportError
@@ -62,19 +55,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"newscorpus build: {exc}", file=sys.stderr)
         return 2
     tokenizer = _start_tokenizer_early(root, start_tokenizer)
-    errors = validation_errors(root)
-    if errors:
-        if tokenizer is not None:
-            tokenizer.close(finished=False)
+    try:
+        outcome = build_atomically(root, out, policy, tokenizer)
+    except ExportError as exc:
+        print(f"build failed: {exc}; {out} was not changed", file=sys.stderr)
+        return 1
+    if outcome.result is None:
+        errors = [format_finding(f) for f in outcome.findings if f.severity == ERROR]
         for line in errors:
             print(line, file=sys.stderr)
         print(f"build refused: the validator found {len(errors)} error(s); {out} was not changed", file=sys.stderr)
         return 1
-    try:
-        result = build_atomically(root, out, policy, tokenizer)
-    except ExportError as exc:
-        print(f"build failed: {exc}; {out} was not changed", file=sys.stderr)
-        return 1
+    result = outcome.result
     print_alignment_warnings(result)
     counts = ", ".join(f"{split} {n}" for split, n in result.documents.items())
     print(f"wrote {result.out} (documents: {counts})")

@@ -1,13 +1,16 @@
-"""Write the export folder: every config's Parquet shards, card, Croissant, checksums.
+"""Write the export folder while the validator reads the corpus: Parquet shards, card, Croissant, checksums.
 
-The corpus is walked split by split and document by document; each document
-feeds every config's writer, so only one document's records are in memory at
-a time.  Across documents the build keeps small indexes only: the manifest,
-the entity table, per-split entity counts (document positions as a compact
-``array``) and label counters for the card.
+``newscorpus build`` reads and parses every annotation file once: the
+validator hands each checked document to a :class:`StreamingExport`, which
+gathers a few hundred documents per split and writes every config's columns
+for them at once.  Across documents the build keeps small indexes only: per
+split the document ids, per entity its mention count and documents, label
+counters for the card.  The first error finding stops the writing (the
+validator goes on, so every problem is still reported) and the build is
+refused when validation ends.
 
 The folder is built next to the destination and swapped into place at the
-end, so a failed build leaves the previous export exactly as it was.
+end, so a failed or refused build leaves the previous export exactly as it was.
 """
 
 from __future__ import annotations
@@ -18,31 +21,23 @@ import os
 import shutil
 import sys
 import tempfile
-from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import schema, store
 from ..version import CORPUS_VERSION
-from . import ner
+from . import ner, tagging
+from .columns import encode_batch, table_encoders
 from .features import CONFIG_NAMES, config_features
-from .parquet import ShardPolicy, SplitStats, SplitWriter
+from .parquet import ShardPolicy, SplitStats, SplitWriter, arrow_schema
+from .rows import Columns, DocumentBatch, DocumentData, EntityNames, ExportError, canonical_order, entity_table_columns, manifest_records, read_records
 from .tokenizer_worker import TokenizerWorker
-from .rows import (
-    DocumentData,
-    EntityNames,
-    ExportError,
-    document_row,
-    entity_rows,
-    entity_table_row,
-    figure_rows,
-    load_document,
-    manifest_records,
-    read_records,
-    stance_rows,
-)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..checks import Finding
+    from ..validate import CheckedDocument
 
 DATA_DIR = "data"
 ALIGNMENT_FILE = "ner_alignment.jsonl"
@@ -50,8 +45,11 @@ CHECKSUM_FILE = "SHA256SUMS"
 CARD_FILE = "README.md"
 CROISSANT_FILE = "croissant.json"
 
-STREAMED_CONFIGS = tuple(c for c in CONFIG_NAMES if c != "entity_table")
-"""Configs written while walking documents; the entity table is written per split afterwards."""
+BATCH_DOCUMENTS = 256
+"""Documents of a split gathered before their columns are built and handed to the writers."""
+
+LAYER_CONFIGS: dict[str, schema.RecordShape] = {shape.name: shape for shape in schema.ANNOTATION_LAYERS}
+"""Configs with one row per record of an annotation layer (the config is named after the layer)."""
 
 
 @dataclass
@@ -59,9 +57,6 @@ class LabelCounts:
     """Per split, per (config, column): how often each label occurs. Small: one counter per column."""
 
     counts: dict[tuple[str, str, str], Counter] = field(default_factory=dict)
-
-    def add(self, split: str, config: str, column: str, value: str) -> None:
-        self.counter(split, config, column)[value] += 1
 
     def counter(self, split: str, config: str, column: str) -> Counter:
         """The live counter of one column (created on first use), for adding many values at once."""
@@ -90,123 +85,222 @@ class ExportResult:
     methods: set[str] = field(default_factory=set)
 
 
+@dataclass
+class BuildOutcome:
+    """A finished build (``result``) or a refused one (the validator's ``findings`` hold errors)."""
+
+    findings: list["Finding"]
+    result: ExportResult | None
+
+
 class _EntityIndex:
-    """Per split: entity id -> mention count and the positions of the documents mentioning it."""
+    """Per split: entity id -> mention count and the ids of the documents mentioning it, in order."""
 
     def __init__(self) -> None:
         self.counts: Counter = Counter()
-        self.docs: dict[str, array] = {}
+        self.docs: dict[str, list[str]] = {}
 
-    def add(self, entity_id: str, doc_position: int) -> None:
-        self.counts[entity_id] += 1
-        positions = self.docs.get(entity_id)
-        if positions is None:
-            positions = self.docs[entity_id] = array("I")
-        if not positions or positions[-1] != doc_position:
-            positions.append(doc_position)
+    def add(self, doc_id: str, entity_ids: list[str]) -> None:
+        self.counts.update(entity_ids)
+        docs = self.docs
+        for entity_id in dict.fromkeys(entity_ids):
+            docs.setdefault(entity_id, []).append(doc_id)
 
 
-def _count_labels(result: "ExportResult", split: str, shape: schema.RecordShape, records: list[dict[str, Any]]) -> None:
-    """Label counts for the card's tables and the methods behind the card's annotations_creators."""
-    if not records:
-        return
-    for f in shape.fields:
-        if f.class_label:
-            result.labels.counter(split, shape.name, f.name).update([record[f.name] for record in records])
-    result.methods.update([record["method"] for record in records])
+class _Config:
+    """One config's Arrow schema and column encoders, derived once per build from its Features."""
+
+    def __init__(self, name: str):
+        features = config_features(name)
+        self.name = name
+        self.features = features
+        self.schema = arrow_schema(features, CORPUS_VERSION)
+        self.encoders = table_encoders(features, self.schema, name)
+
+    def batch(self, columns: Columns) -> Any:
+        return encode_batch(columns, self.encoders, self.schema)
 
 
-def _write_split(
-    layout: store.Layout,
-    out: Path,
-    split: str,
-    manifests: list[dict[str, Any]],
-    names: EntityNames,
-    table: dict[str, dict[str, Any]],
-    policy: ShardPolicy,
-    alignment: TextIO,
-    tokenizer: TokenizerWorker,
-    result: ExportResult,
-) -> None:
-    writers = {c: SplitWriter(out / DATA_DIR / c, split, config_features(c), CORPUS_VERSION, policy) for c in CONFIG_NAMES}
-    index = _EntityIndex()
+class StreamingExport:
+    """The validator's document consumer: writes every config of the export into ``out``."""
+
+    def __init__(self, root: Path, out: Path, policy: ShardPolicy, tokenizer: TokenizerWorker):
+        self.layout = store.Layout(root)
+        self.out, self.policy, self.tokenizer = out, policy, tokenizer
+        self.table = {r["entity_id"]: r for r in read_records(self.layout.entity_table_path, schema.ENTITY)}
+        self.names = EntityNames(self.table, self.layout)
+        self.configs = {name: _Config(name) for name in CONFIG_NAMES}
+        self.writers: dict[str, dict[str, SplitWriter]] = {}
+        self.batches: dict[str, DocumentBatch] = {}
+        self.entities: dict[str, _EntityIndex] = {}
+        self.result = ExportResult(out, [], {}, Counter(), LabelCounts())
+        self.result.methods.update(e["method"] for e in self.table.values())
+        self.alignment = (out / ALIGNMENT_FILE).open("w", encoding="utf-8")
+        self.stopped = False
+
+    def __call__(self, checked: "CheckedDocument") -> None:
+        """Take one document from the validator; after the first error, take nothing more."""
+        if self.stopped or not checked.clean:
+            self.stopped = True
+            return
+        doc = self._prepare(checked)
+        split = doc.manifest["split"]
+        if split not in self.batches:
+            self._open_split(split)
+        self.result.documents[split] += 1
+        self.result.languages.add(doc.manifest["language"])
+        self.entities[split].add(doc.doc_id, [m["entity_id"] for m in doc.layers[schema.ENTITY_MENTION.name]])
+        batch = self.batches[split]
+        batch.docs.append(doc)
+        if len(batch) >= BATCH_DOCUMENTS:
+            self._write_batch(split)
+
+    def _prepare(self, checked: "CheckedDocument") -> DocumentData:
+        """Records in canonical order, tokens from the tokenizer process, tags; misalignments reported."""
+        doc_id = checked.doc_id
+        layers = {name: canonical_order(shape, checked.layers[name]) for name, shape in LAYER_CONFIGS.items()}
+        tokens = self.tokenizer.next(doc_id)
+        tags, problems = tagging.tag_document(doc_id, checked.text, tokens, layers[schema.ENTITY_MENTION.name])
+        for problem in problems:
+            self._report(problem)
+        return DocumentData(checked.manifest, checked.text, layers, tokens, tags)
+
+    def _report(self, problem: ner.Misalignment) -> None:
+        self.alignment.write(json.dumps(problem.as_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+        self.result.misaligned += 1
+        if len(self.result.misaligned_examples) < 20:
+            self.result.misaligned_examples.append(problem)
+
+    def _open_split(self, split: str) -> None:
+        self.writers[split] = {
+            name: SplitWriter(self.out / DATA_DIR / name, split, config.features, CORPUS_VERSION, self.policy)
+            for name, config in self.configs.items()
+        }
+        self.batches[split] = DocumentBatch()
+        self.entities[split] = _EntityIndex()
+
+    def _write_batch(self, split: str) -> None:
+        batch, writers = self.batches[split], self.writers[split]
+        if not batch.docs:
+            return
+        documents = self.configs["documents"]
+        writers["documents"].add_batch(documents.batch(batch.documents(documents.schema.names, CORPUS_VERSION)))
+        for name, shape in LAYER_CONFIGS.items():
+            columns = batch.layer(shape, self.configs[name].schema.names, self.names)
+            self._count_labels(split, shape, columns)
+            writers[name].add_batch(self.configs[name].batch(columns))
+        writers["ner"].add_batch(self.configs["ner"].batch(batch.ner()))
+        batch.docs.clear()
+
+    def _count_labels(self, split: str, shape: schema.RecordShape, columns: Columns) -> None:
+        """Label counts for the card's tables and the methods behind the card's annotations_creators."""
+        for f in shape.fields:
+            if f.class_label:
+                self.result.labels.counter(split, shape.name, f.name).update(columns[f.name])
+        self.result.methods.update(columns["method"])
+
+    def finish(self) -> ExportResult:
+        """Write what is buffered, each split's entity table, then card, Croissant and checksums."""
+        from .card import write_card
+        from .croissant import write_croissant
+
+        result = self.result
+        result.splits = [s for s in schema.SPLITS.names if s in self.writers]
+        result.documents = {s: result.documents[s] for s in result.splits}
+        for split in result.splits:
+            self._write_batch(split)
+            self._write_entity_table(split)
+            for name, writer in self.writers[split].items():
+                result.stats.setdefault(name, {})[split] = writer.close()
+        self.alignment.close()
+        write_card(self.out / CARD_FILE, result)
+        write_croissant(self.out / CROISSANT_FILE, result)
+        write_checksums(self.out)
+        return result
+
+    def _write_entity_table(self, split: str) -> None:
+        index, config = self.entities[split], self.configs["entity_table"]
+        columns = entity_table_columns(self.table, index.counts, index.docs, config.schema.names)
+        self.writers[split]["entity_table"].add_batch(config.batch(columns))
+
+    def abort(self) -> None:
+        """Close open files after a failure or a refusal; the build folder is removed by the caller."""
+        self.alignment.close()
+        for writers in self.writers.values():
+            for writer in writers.values():
+                writer.abort()
+
+
+def build_order(root: Path) -> list[str]:
+    """Document ids in the order the validator hands them over: manifest order, first occurrence of each."""
+    ids = (record.get(schema.DOCUMENT.id_field) for record in manifest_records(store.Layout(root)))
+    return list(dict.fromkeys(doc_id for doc_id in ids if isinstance(doc_id, str)))
+
+
+def start_tokenizer(root: Path) -> TokenizerWorker:
+    """Start tokenizing now, so spaCy loads on the other core while the parent imports datasets."""
+    return TokenizerWorker(root, build_order(root))
+
+
+def build_atomically(root: Path, dest: Path, policy: ShardPolicy, tokenizer: TokenizerWorker | None = None) -> BuildOutcome:
+    """Validate and build next to ``dest``; swap the build in only when the validator found no error.
+
+    ``tokenizer`` is one already started by :func:`start_tokenizer` (the CLI starts it
+    first, so spaCy loads while datasets is imported); this function closes it either way.
+    """
+    if tokenizer is None:
+        tokenizer, refused = _start_or_refuse(root)
+        if refused is not None:
+            return refused
+    dest = dest.resolve()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.build-", dir=dest.parent))
+    result: ExportResult | None = None
     try:
-        for position, manifest in enumerate(manifests):
-            doc = load_document(layout, manifest)
-            tokens = tokenizer.next(doc.doc_id)
-            _write_document(doc, split, names, writers, index, position, alignment, tokens, result)
-        _write_entity_table(writers["entity_table"], table, index, manifests)
-        for config, writer in writers.items():
-            result.stats.setdefault(config, {})[split] = writer.close()
+        findings, result = _validate_and_write(root, tmp, policy, tokenizer)
+    finally:
+        tokenizer.close(finished=result is not None)
+        if result is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    if result is None:
+        return BuildOutcome(findings, None)
+    try:
+        _swap_into_place(tmp, dest)
     except BaseException:
-        for writer in writers.values():
-            writer.abort()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    result.out = dest
+    result.stats = {c: {s: _moved(st, tmp, dest) for s, st in per.items()} for c, per in result.stats.items()}
+    return BuildOutcome(findings, result)
+
+
+def _start_or_refuse(root: Path) -> tuple[Any, BuildOutcome | None]:
+    """A tokenizer for the corpus, or, when its manifest cannot even be read, the validator's refusal."""
+    from ..validate import has_errors, validate_root
+
+    try:
+        return start_tokenizer(root), None
+    except ExportError:
+        findings = validate_root(root)
+        if has_errors(findings):
+            return None, BuildOutcome(findings, None)
         raise
 
 
-def _write_document(
-    doc: DocumentData,
-    split: str,
-    names: EntityNames,
-    writers: dict[str, SplitWriter],
-    index: _EntityIndex,
-    position: int,
-    alignment: TextIO,
-    tokens: ner.Tokenized,
-    result: ExportResult,
-) -> None:
-    writers["documents"].add(document_row(doc, CORPUS_VERSION))
-    for row in entity_rows(doc, names):
-        writers["entities"].add(row)
-        index.add(row["entity_id"], position)
-    for row in figure_rows(doc):
-        writers["figures"].add(row)
-    for row in stance_rows(doc, names):
-        writers["stances"].add(row)
-    sentences, problems = ner.tag(doc.doc_id, doc.text, tokens, doc.layers[schema.ENTITY_MENTION.name])
-    for sentence in sentences:
-        writers["ner"].add(sentence.row(doc.doc_id))
-    for problem in problems:
-        alignment.write(json.dumps(problem.as_dict(), ensure_ascii=False, sort_keys=True) + "\n")
-        result.misaligned += 1
-        if len(result.misaligned_examples) < 20:
-            result.misaligned_examples.append(problem)
-    for shape in schema.ANNOTATION_LAYERS:
-        _count_labels(result, split, shape, doc.layers[shape.name])
-    result.languages.add(doc.manifest["language"])
+def _validate_and_write(root: Path, tmp: Path, policy: ShardPolicy, tokenizer: TokenizerWorker) -> tuple[list["Finding"], ExportResult | None]:
+    """The validator's findings, and the finished export in ``tmp`` unless they hold an error."""
+    from ..validate import has_errors, validate_root
 
-
-def _write_entity_table(
-    writer: SplitWriter,
-    table: dict[str, dict[str, Any]],
-    index: _EntityIndex,
-    manifests: list[dict[str, Any]],
-) -> None:
-    """One row per entity mentioned in the split, in entity-table order."""
-    for entity_id, entity in table.items():
-        if entity_id not in index.counts:
-            continue
-        doc_ids = [manifests[p]["doc_id"] for p in index.docs[entity_id]]
-        writer.add(entity_table_row(entity, index.counts[entity_id], doc_ids))
-
-
-def _load_entity_table(layout: store.Layout) -> dict[str, dict[str, Any]]:
-    records = read_records(layout.entity_table_path, schema.ENTITY)
-    return {r["entity_id"]: r for r in records}
-
-
-def _split_manifests(layout: store.Layout) -> dict[str, list[dict[str, Any]]]:
-    """Manifest records per split, splits in schema order, documents in manifest order."""
-    per_split: dict[str, list[dict[str, Any]]] = {name: [] for name in schema.SPLITS.names}
-    for record in manifest_records(layout):
-        split = record.get("split")
-        if split not in per_split:
-            raise ExportError(
-                f"{layout.relative(layout.manifest_path)}: document {record.get('doc_id')!r} has split {split!r}, "
-                f"not one of {schema.SPLITS.names}"
-            )
-        per_split[split].append(record)
-    return {name: docs for name, docs in per_split.items() if docs}
+    export = StreamingExport(root, tmp, policy, tokenizer)
+    try:
+        findings = validate_root(root, on_document=export)
+        if has_errors(findings):
+            export.abort()
+            return findings, None
+        return findings, export.finish()
+    except BaseException:
+        export.abort()
+        raise
 
 
 def write_checksums(out: Path) -> None:
@@ -225,60 +319,6 @@ def sha256_path(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def build_order(root: Path) -> list[str]:
-    """Document ids in the order the build visits them: splits in schema order, then manifest order."""
-    return [m["doc_id"] for manifests in _split_manifests(store.Layout(root)).values() for m in manifests]
-
-
-def start_tokenizer(root: Path) -> TokenizerWorker:
-    """Start tokenizing now, so spaCy loads on the other core while the parent validates and imports datasets."""
-    return TokenizerWorker(root, build_order(root))
-
-
-def write_export(root: Path, out: Path, policy: ShardPolicy, tokenizer: TokenizerWorker) -> ExportResult:
-    """Build the export into ``out`` (a fresh folder); the caller swaps it into place."""
-    from .card import write_card
-    from .croissant import write_croissant
-
-    layout = store.Layout(root)
-    table = _load_entity_table(layout)
-    names = EntityNames(table, layout)
-    per_split = _split_manifests(layout)
-    result = ExportResult(out, list(per_split), {}, {s: len(d) for s, d in per_split.items()}, LabelCounts())
-    result.methods.update(e["method"] for e in table.values())
-    with (out / ALIGNMENT_FILE).open("w", encoding="utf-8") as alignment:
-        for split, manifests in per_split.items():
-            _write_split(layout, out, split, manifests, names, table, policy, alignment, tokenizer, result)
-    write_card(out / CARD_FILE, result)
-    write_croissant(out / CROISSANT_FILE, result)
-    write_checksums(out)
-    return result
-
-
-def build_atomically(root: Path, dest: Path, policy: ShardPolicy, tokenizer: TokenizerWorker | None = None) -> ExportResult:
-    """Build next to ``dest`` and swap it in; on any failure ``dest`` is left untouched.
-
-    ``tokenizer`` is one already started by :func:`start_tokenizer` (the CLI starts it
-    before validating); this function closes it either way.
-    """
-    tokenizer = tokenizer or start_tokenizer(root)
-    dest = dest.resolve()
-    tmp: Path | None = None
-    try:
-        with tokenizer:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.build-", dir=dest.parent))
-            result = write_export(root, tmp, policy, tokenizer)
-        _swap_into_place(tmp, dest)
-    except BaseException:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    result.out = dest
-    result.stats = {c: {s: _moved(st, tmp, dest) for s, st in per.items()} for c, per in result.stats.items()}
-    return result
 
 
 def _moved(stats: SplitStats, old: Path, new: Path) -> SplitStats:

@@ -1,9 +1,9 @@
 """Streaming, sharded, byte-reproducible Parquet writing for one config split.
 
-Rows arrive one at a time (the build walks documents one by one); they are
-converted to Arrow in small batches, written as row groups, and a new shard is
-started when the current one reaches the row or byte limit, so memory stays
-flat however large the corpus is.  Files are written with the ``Features``'
+Rows arrive as Arrow record batches of a few hundred documents each; batches
+are gathered into row groups, and a new shard is started when the current one
+reaches the row or byte limit, so memory stays flat however large the corpus
+is.  Files are written with the ``Features``'
 own Arrow schema, whose ``huggingface`` metadata lets ``datasets`` restore
 ClassLabels on reload, plus the corpus version.  pyarrow writes no timestamps,
 so the same rows give the same bytes.
@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     import datasets
@@ -34,14 +34,13 @@ class ShardPolicy:
     max_shard_bytes: int | None = 256 * 1024 * 1024
     row_group_rows: int = 10_000
     row_group_bytes: int = 32 * 1024 * 1024
-    batch_rows: int = 512
 
     def __post_init__(self) -> None:
         for name in ("max_shard_rows", "max_shard_bytes"):
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValueError(f"{name} must be a positive number, got {value}")
-        for name in ("row_group_rows", "row_group_bytes", "batch_rows"):
+        for name in ("row_group_rows", "row_group_bytes"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be a positive number, got {getattr(self, name)}")
 
@@ -53,61 +52,6 @@ class SplitStats:
     num_examples: int = 0
     num_bytes: int = 0  # Arrow in-memory size, as datasets reports it
     files: list[Path] = field(default_factory=list)
-
-
-def compile_encoder(feature: Any) -> Callable[[Any], Any] | None:
-    """A function that turns label names into ClassLabel ids in place, or None when nothing needs it.
-
-    Built once per config from its Features and touching only the columns that hold
-    ClassLabels, so encoding a row costs a few dict lookups -- not a walk over every
-    value as ``Features.encode_example`` does, which dominated large builds.
-    """
-    import datasets
-
-    if isinstance(feature, (datasets.Features, dict)):
-        # (name, ClassLabel ids or None, encoder for anything else): a label is looked up inline,
-        # without a call per value; fields keep feature order, as the generic walk had them
-        parts = [
-            (name, _label_ids(sub), enc)
-            for name, sub in feature.items()
-            if (enc := compile_encoder(sub)) is not None
-        ]
-        if not parts:
-            return None
-
-        def encode_struct(row: Any) -> Any:
-            if row is not None:
-                get = row.get
-                for name, ids, enc in parts:
-                    value = get(name)
-                    if ids is not None:
-                        row[name] = None if value is None else ids[value]
-                    else:
-                        row[name] = enc(value)
-            return row
-
-        return encode_struct
-    if isinstance(feature, (datasets.List, datasets.LargeList)):
-        inner = compile_encoder(feature.feature)
-        if inner is None:
-            return None
-        ids = _label_ids(feature.feature)
-        if ids is not None:
-            return lambda values: None if values is None else [None if v is None else ids[v] for v in values]
-        return lambda values: None if values is None else [inner(v) for v in values]
-    if isinstance(feature, datasets.ClassLabel):
-        ids = _label_ids(feature)
-        return lambda value: None if value is None else ids[value]
-    return None
-
-
-def _label_ids(feature: Any) -> dict[str, int] | None:
-    """name -> id of a ClassLabel feature; None for any other feature."""
-    import datasets
-
-    if isinstance(feature, datasets.ClassLabel):
-        return {name: i for i, name in enumerate(feature.names)}
-    return None
 
 
 def arrow_schema(features: "datasets.Features", corpus_version: str) -> "pa.Schema":
@@ -137,9 +81,7 @@ class SplitWriter:
         self._pa, self._pq = pa, pq
         self.folder, self.split, self.policy = folder, split, policy
         self.schema = arrow_schema(features, corpus_version)
-        self.encode = compile_encoder(features) or (lambda row: row)
         self.stats = SplitStats()
-        self._pending_rows: list[dict[str, Any]] = []
         self._batches: list[Any] = []
         self._batched_rows = 0
         self._batched_bytes = 0
@@ -151,29 +93,26 @@ class SplitWriter:
 
     # ------------------------------------------------------------------ rows in
 
-    def add(self, row: dict[str, Any]) -> None:
-        pending = self._pending_rows
-        pending.append(self.encode(row))
-        policy = self.policy
-        if len(pending) >= policy.batch_rows:
-            self._to_batch()
-        elif policy.max_shard_rows is None and self._batched_rows < policy.row_group_rows and self._batched_bytes < policy.row_group_bytes:
-            return  # the common case: nothing to cut (what the checks below would conclude)
-        if policy.max_shard_rows is not None and self._shard_rows + self._buffered_rows() >= policy.max_shard_rows:
+    def add_batch(self, batch: "pa.RecordBatch") -> None:
+        """Queue a batch; cut a row group once the queue reaches the row-group limits.
+
+        With a shard row limit the batch is sliced so that no shard ever holds more rows.
+        """
+        limit = self.policy.max_shard_rows
+        while limit is not None and self._shard_rows + self._batched_rows + batch.num_rows > limit:
+            room = limit - self._shard_rows - self._batched_rows
+            if room > 0:
+                self._queue(batch.slice(0, room))
             self._flush_row_group()
             self._close_shard()
-        elif self._batched_rows >= self.policy.row_group_rows or self._batched_bytes >= self.policy.row_group_bytes:
+            batch = batch.slice(room)
+        if batch.num_rows:
+            self._queue(batch)
+        if self._batched_rows >= self.policy.row_group_rows or self._batched_bytes >= self.policy.row_group_bytes:
             self._flush_row_group()
             self._roll_if_full()
 
-    def _buffered_rows(self) -> int:
-        return self._batched_rows + len(self._pending_rows)
-
-    def _to_batch(self) -> None:
-        if not self._pending_rows:
-            return
-        batch = self._pa.RecordBatch.from_pylist(self._pending_rows, schema=self.schema)
-        self._pending_rows = []
+    def _queue(self, batch: "pa.RecordBatch") -> None:
         self._batches.append(batch)
         self._batched_rows += batch.num_rows
         self._batched_bytes += batch.nbytes
@@ -193,7 +132,6 @@ class SplitWriter:
         self._shard_rows = 0
 
     def _flush_row_group(self) -> None:
-        self._to_batch()
         if not self._batches:
             return
         if self._writer is None:
@@ -218,6 +156,7 @@ class SplitWriter:
         os.fsync(self._handle.fileno())
         self._handle.close()
         self._writer = self._handle = None
+        self._shard_rows = 0
 
     def close(self) -> SplitStats:
         """Write what is left, give the shards their final names and return the split's stats."""

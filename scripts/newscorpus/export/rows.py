@@ -1,20 +1,25 @@
-"""Rows of each config, built from one document's records at a time.
+"""The columns of every config for a batch of documents of one split.
 
-Row builders take plain records (label names, not ids) and return plain
-dicts keyed by the config's columns; :mod:`parquet` encodes and writes them.
-Only schema fields are copied, so an unknown key in a record never leaks
-into a column.
+The build hands over documents as the validator parsed them; a
+:class:`DocumentBatch` collects a few hundred, then lays their records out
+column by column (one list per column, records in canonical order) for
+:mod:`columns` to encode.  Only schema fields are read from a record, so an
+unknown key never leaks into a column.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from .. import schema, store
-from .features import CORPUS_VERSION, DOCUMENT_EXCLUDE, NESTED_LAYERS, TEXT
+from .features import CORPUS_VERSION, DOC_ID, DOC_IDS, ENTITY_NAME, HOLDER_NAME, MENTION_COUNT, NESTED_LAYERS, TEXT
+from .ner import Tokenized
+
+Columns = dict[str, Sequence[Any]]
+"""Column name -> the Python values of that column, in row order."""
 
 
 class ExportError(Exception):
@@ -23,11 +28,13 @@ class ExportError(Exception):
 
 @dataclass(frozen=True)
 class DocumentData:
-    """One document, loaded: its manifest record, text and records per annotation layer."""
+    """One document ready to export: manifest record, text, records per layer (canonical order), tokens, tags."""
 
     manifest: dict[str, Any]
     text: str
     layers: dict[str, list[dict[str, Any]]]
+    tokens: Tokenized
+    tag_ids: list[int]
 
     @property
     def doc_id(self) -> str:
@@ -43,6 +50,11 @@ def read_records(path: Path, shape: schema.RecordShape) -> list[dict[str, Any]]:
         if record is None:
             raise ExportError(f"{path}:{line_no}: {error}")
         records.append(record)
+    return canonical_order(shape, records)
+
+
+def canonical_order(shape: schema.RecordShape, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records sorted as ``store.write_records`` writes them, whatever order a file had."""
     return sorted(records, key=_sort_key(shape.sort_fields))
 
 
@@ -56,15 +68,6 @@ def _sort_key(names: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple]:
     return key
 
 
-def load_document(layout: store.Layout, manifest: dict[str, Any]) -> DocumentData:
-    doc_id = manifest["doc_id"]
-    text_path = layout.text_path(doc_id)
-    if not text_path.is_file():
-        raise ExportError(f"{layout.relative(text_path)}: text of document {doc_id} is missing")
-    layers = {shape.name: read_records(layout.layer_path(shape, doc_id), shape) for shape in NESTED_LAYERS}
-    return DocumentData(manifest, store.read_text(text_path), layers)
-
-
 def manifest_records(layout: store.Layout) -> Iterator[dict[str, Any]]:
     """Manifest records in file order; the manifest is the one index kept for the whole corpus."""
     for line in store.read_jsonl(layout.manifest_path):
@@ -73,70 +76,135 @@ def manifest_records(layout: store.Layout) -> Iterator[dict[str, Any]]:
         yield line.record
 
 
-def schema_fields(shape: schema.RecordShape, record: dict[str, Any], *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The record's schema fields in schema order; absent nullable fields become None."""
-    names = _column_names(shape.name, exclude)
-    # Keyed by the schema's own name strings, not copied from the record: json.loads makes fresh key
-    # strings for every record, and rows wait in batches: copying records cost 18 MB of peak memory
-    # on a 1,000-document synthetic build.
-    return dict(zip(names, map(record.get, names)))
-
-
-@functools.lru_cache(maxsize=None)
-def _column_names(shape_name: str, exclude: tuple[str, ...]) -> tuple[str, ...]:
-    """A shape's field names minus ``exclude``, derived once (this runs for every exported record)."""
-    return tuple(f.name for f in schema.shape_by_name(shape_name).fields if f.name not in exclude)
-
-
 class EntityNames:
-    """Entity id -> canonical name lookups that fail with the record that needs them."""
+    """Entity id -> canonical name, failing with the file of a record whose entity is missing."""
 
     def __init__(self, table: dict[str, dict[str, Any]], layout: store.Layout):
-        self.table, self.layout = table, layout
+        self.names = {entity_id: entity["name"] for entity_id, entity in table.items()}
+        self.layout = layout
 
-    def name(self, entity_id: str, shape: schema.RecordShape, doc_id: str, record: dict[str, Any]) -> str:
-        entity = self.table.get(entity_id)
-        if entity is None:
-            path = self.layout.relative(self.layout.layer_path(shape, doc_id))
-            raise ExportError(
-                f"{path}: {shape.id_field} {record.get(shape.id_field)!r} refers to entity {entity_id!r}, "
-                f"which is not in {self.layout.relative(self.layout.entity_table_path)}"
-            )
-        return entity["name"]
-
-
-def document_row(doc: DocumentData, corpus_version: str) -> dict[str, Any]:
-    row = schema_fields(schema.DOCUMENT, doc.manifest, exclude=DOCUMENT_EXCLUDE)
-    row[TEXT.name] = doc.text
-    row[CORPUS_VERSION.name] = corpus_version
-    for shape in NESTED_LAYERS:
-        row[shape.name] = [schema_fields(shape, r) for r in doc.layers[shape.name]]
-    return row
+    def column(self, entity_ids: list[Any], shape: schema.RecordShape, doc_ids: list[str]) -> list[str]:
+        names = self.names
+        try:
+            return [names[entity_id] for entity_id in entity_ids]
+        except KeyError:
+            i = next(i for i, entity_id in enumerate(entity_ids) if entity_id not in names)
+            path = self.layout.relative(self.layout.layer_path(shape, doc_ids[i]))
+            table = self.layout.relative(self.layout.entity_table_path)
+            raise ExportError(f"{path}: a record refers to entity {entity_ids[i]!r}, which is not in {table}") from None
 
 
-def entity_rows(doc: DocumentData, names: EntityNames) -> Iterator[dict[str, Any]]:
-    shape = schema.ENTITY_MENTION
-    for record in doc.layers[shape.name]:
-        row = {"doc_id": doc.doc_id, **schema_fields(shape, record)}
-        row["entity_name"] = names.name(record["entity_id"], shape, doc.doc_id, record)
-        yield row
+# Columns the export derives from another column of the same records: (new column, source field).
+_RESOLVED_NAMES: dict[str, tuple[str, str]] = {
+    schema.ENTITY_MENTION.name: (ENTITY_NAME.name, "entity_id"),
+    schema.STANCE.name: (HOLDER_NAME.name, "holder_entity_id"),
+}
 
 
-def figure_rows(doc: DocumentData) -> Iterator[dict[str, Any]]:
-    for record in doc.layers[schema.FIGURE.name]:
-        yield {"doc_id": doc.doc_id, **schema_fields(schema.FIGURE, record)}
+@dataclass
+class DocumentBatch:
+    """Documents of one split waiting to be written; the build cuts a batch every few hundred documents."""
+
+    docs: list[DocumentData] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def documents(self, names: list[str], corpus_version: str) -> Columns:
+        """The ``documents`` config: manifest fields, text, version and each layer nested."""
+        docs = self.docs
+        columns: Columns = {}
+        for name in names:
+            if name == TEXT.name:
+                columns[name] = [d.text for d in docs]
+            elif name == CORPUS_VERSION.name:
+                columns[name] = [corpus_version] * len(docs)
+            elif name in _LAYER_NAMES:
+                columns[name] = [d.layers[name] for d in docs]
+            else:
+                columns[name] = [d.manifest.get(name) for d in docs]
+        return columns
+
+    def layer(self, shape: schema.RecordShape, names: list[str], entities: EntityNames) -> Columns:
+        """A per-record config (entities, figures, stances): ``doc_id``, the record's fields, resolved names."""
+        records = [r for d in self.docs for r in d.layers[shape.name]]
+        doc_ids = [d.doc_id for d in self.docs for _ in d.layers[shape.name]]
+        resolved = _RESOLVED_NAMES.get(shape.name)
+        columns: Columns = {}
+        for name in names:
+            if name == DOC_ID.name:
+                columns[name] = doc_ids
+            elif resolved is not None and name == resolved[0]:
+                columns[name] = entities.column([r.get(resolved[1]) for r in records], shape, doc_ids)
+            else:
+                columns[name] = [r.get(name) for r in records]
+        return columns
+
+    def ner(self) -> Columns:
+        """The ``ner`` config: one row per sentence; list columns as (flat values, row offsets)."""
+        doc_ids: list[str] = []
+        sentence_ids: list[int] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        lengths: list[int] = []
+        tokens: list[str] = []
+        tags: list[int] = []
+        token_starts: list[int] = []
+        token_ends: list[int] = []
+        for d in self.docs:
+            t = d.tokens
+            count = len(t.sentence_starts)
+            if not count:
+                continue
+            bounds = [*t.sentence_starts, len(t.starts)]
+            doc_ids.extend([d.doc_id] * count)
+            sentence_ids.extend(range(count))
+            starts.extend([t.starts[i] for i in t.sentence_starts])
+            ends.extend([t.ends[i - 1] for i in bounds[1:]])
+            lengths.extend([bounds[s + 1] - bounds[s] for s in range(count)])
+            text = d.text
+            tokens.extend([text[a:b] for a, b in zip(t.starts, t.ends)])
+            tags.extend(d.tag_ids)
+            token_starts.extend(t.starts)
+            token_ends.extend(t.ends)
+        return {
+            "doc_id": doc_ids,
+            "sentence_id": sentence_ids,
+            "start": starts,
+            "end": ends,
+            "tokens": FlatLists(tokens, lengths),
+            "ner_tags": FlatLists(tags, lengths),
+            "token_starts": FlatLists(token_starts, lengths),
+            "token_ends": FlatLists(token_ends, lengths),
+        }
 
 
-def stance_rows(doc: DocumentData, names: EntityNames) -> Iterator[dict[str, Any]]:
-    shape = schema.STANCE
-    for record in doc.layers[shape.name]:
-        row = {"doc_id": doc.doc_id, **schema_fields(shape, record)}
-        row["holder_name"] = names.name(record["holder_entity_id"], shape, doc.doc_id, record)
-        yield row
+@dataclass(frozen=True)
+class FlatLists:
+    """A list column given as its flattened items and each row's length (cheaper than a list per row)."""
+
+    items: list[Any]
+    lengths: list[int]
+
+    def __len__(self) -> int:
+        return len(self.lengths)
 
 
-def entity_table_row(entity: dict[str, Any], mention_count: int, doc_ids: list[str]) -> dict[str, Any]:
-    row = schema_fields(schema.ENTITY, entity)
-    row["mention_count"] = mention_count
-    row["doc_ids"] = doc_ids
-    return row
+_LAYER_NAMES = frozenset(shape.name for shape in NESTED_LAYERS)
+
+
+def entity_table_columns(
+    table: dict[str, dict[str, Any]], counts: dict[str, int], doc_ids: dict[str, list[str]], names: list[str]
+) -> Columns:
+    """The ``entity_table`` config of a split: the entities mentioned in it, in entity-table order."""
+    entities = [entity for entity_id, entity in table.items() if entity_id in counts]
+    columns: Columns = {}
+    for name in names:
+        if name == MENTION_COUNT.name:
+            columns[name] = [counts[e["entity_id"]] for e in entities]
+        elif name == DOC_IDS.name:
+            columns[name] = [doc_ids[e["entity_id"]] for e in entities]
+        else:
+            columns[name] = [e.get(name) for e in entities]
+    return columns
+
