@@ -95,17 +95,17 @@ class _Run:
         """
         key = str(folder)
         if key not in self._dirs:
-            self._dirs[key] = (key, self.rel(folder))
+            self._dirs[key] = (os.path.join(key, ""), os.path.join(self.rel(folder), ""))
         real, shown = self._dirs[key]
-        return os.path.join(real, name), os.path.join(shown, name)
+        return real + name, shown + name  # os.path.join of a folder ending in a separator and a plain name
 
     def layer_files(self, shape: RecordShape, doc_id: str) -> tuple[str, str]:
         if shape.name not in self._dirs:
             folder = self.layout.layer_dir(shape)
-            self._dirs[shape.name] = (str(folder), self.rel(folder))
+            self._dirs[shape.name] = (os.path.join(folder, ""), os.path.join(self.rel(folder), ""))
         real, shown = self._dirs[shape.name]
         name = f"{doc_id}.jsonl"
-        return os.path.join(real, name), os.path.join(shown, name)
+        return real + name, shown + name
 
     def text_files(self, doc_id: str) -> tuple[str, str]:
         if self._corpus_dir is None:
