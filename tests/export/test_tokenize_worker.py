@@ -68,9 +68,14 @@ def test_a_small_corpus_is_tokenized_by_one_process(monkeypatch):
     assert tokenizer_worker.default_processes(tokenizer_worker.PARALLEL_FROM - 1) == 1
 
 
-def test_a_large_corpus_on_two_free_cores_is_tokenized_by_two_processes(monkeypatch):
-    monkeypatch.setattr(tokenizer_worker.os, "sched_getaffinity", lambda pid: {0, 1})
+def test_a_large_corpus_on_three_cores_is_tokenized_by_two_processes(monkeypatch):
+    monkeypatch.setattr(tokenizer_worker.os, "sched_getaffinity", lambda pid: {0, 1, 2})
     assert tokenizer_worker.default_processes(tokenizer_worker.PARALLEL_FROM) == 2
+
+
+def test_a_large_corpus_on_two_cores_is_tokenized_by_one_process_beside_the_parent(monkeypatch):
+    monkeypatch.setattr(tokenizer_worker.os, "sched_getaffinity", lambda pid: {0, 1})
+    assert tokenizer_worker.default_processes(10 * tokenizer_worker.PARALLEL_FROM) == 1
 
 
 def test_a_large_corpus_on_one_core_is_tokenized_by_one_process(monkeypatch):

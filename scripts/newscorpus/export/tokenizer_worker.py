@@ -8,11 +8,12 @@ other core and streams token offsets back in build order.  The queue is
 bounded, so on a large corpus the child never runs more than a few documents
 ahead: memory stays flat, and tokenizing overlaps with writing.
 
-On a large corpus two children share the documents round-robin (document i
-goes to child i % n, and the parent reads child i % n's queue for it), so
-the order stays the build order and tokenizing can use a core the parent
-leaves idle.  A small corpus gets one child: a second would cost another
-~2 s of spaCy start-up on the cores the build's own imports need.
+On a large corpus, when at least three cores are free, two children share
+the documents round-robin (document i goes to child i % n, and the parent
+reads child i % n's queue for it), so the order stays the build order.  On
+two cores the parent and one child already keep both busy (measured: a second
+child made 1,000 documents slower there), and a small corpus gets one child
+because a second would cost another ~2 s of spaCy start-up.
 
 Each document travels as one buffer of C ints (starts, ends, sentence
 starts) rather than three pickled lists: pickling ~2,000 Python ints per
@@ -43,7 +44,7 @@ QUEUE_SIZE = 64
 """Documents each child may tokenize ahead of the parent."""
 
 PARALLEL_FROM = 4000
-"""Documents from which two children tokenize instead of one.
+"""Documents from which two children may tokenize (given a third free core) instead of one.
 
 Tokenizing costs ~1-2 ms of CPU per 4,000-character document; below a few
 thousand documents a second child's start-up (~2 s of CPU) costs more than it
@@ -60,12 +61,12 @@ _ERROR, _TOKENS, _DONE = "error", "tokens", "done"
 
 
 def default_processes(n_docs: int) -> int:
-    """How many children tokenize ``n_docs`` documents: two on a large corpus with two free cores."""
+    """How many children tokenize ``n_docs`` documents: one per core the parent leaves, up to the cap."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover -- not Linux
         cores = os.cpu_count() or 1
-    return min(MAX_PROCESSES, cores) if n_docs >= PARALLEL_FROM else 1
+    return max(1, min(MAX_PROCESSES, cores - 1)) if n_docs >= PARALLEL_FROM else 1
 
 
 def _tokenize_all(root: str, doc_ids: list[str], out: Any) -> None:
