@@ -17,6 +17,7 @@ Standard library only: the CLI imports the validator to build its parser.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import operator
@@ -218,7 +219,7 @@ def _clean_columns(shape: RecordShape, f: ShapeFacts, values: list[dict[str, Any
     cols = _typed_columns(f, values)
     if cols is None or not _labels_and_dates_ok(f, cols) or not _spans_ok(f, cols, text):
         return None
-    if shape is schema.FIGURE and not _figures_ok(*(cols[f.index[name]] for name in _FIGURE_FIELDS)):
+    if shape is schema.FIGURE and not all(map(_figure_ok, *(cols[f.index[name]] for name in _FIGURE_FIELDS))):
         return None
     if len(set(cols[f.id_column])) != len(values) or not _no_duplicate_spans(f, cols, len(values)):
         return None
@@ -276,50 +277,28 @@ def _spans_ok(f: ShapeFacts, cols: Columns, text: str) -> bool:
 _FIGURE_FIELDS = ("kind", "normalized", "approximate", "value", "value_low", "value_high", "unit")
 
 
-_ISO8601_SEEN: set[str] = set()
-"""Normalized values already found ISO 8601: a corpus repeats a few thousand forms in every document."""
-_ISO8601_SEEN_MAX = 1 << 16
+@functools.lru_cache(maxsize=4096)
+def _iso8601(value: str) -> bool:
+    """``is_iso8601`` remembered: a corpus repeats a few thousand normalized forms in every document."""
+    return is_iso8601(value)
 
 
-def _all_iso8601(values: set[str]) -> bool:
-    new = values.difference(_ISO8601_SEEN)
-    if not all(map(is_iso8601, new)):
-        return False
-    if len(_ISO8601_SEEN) < _ISO8601_SEEN_MAX:
-        _ISO8601_SEEN.update(new)
-    return True
+def _figure_ok(kind: str, normalized: Any, approximate: Any, value: Any, low: Any, high: Any, unit: Any) -> bool:
+    """Whether ``records.check_figure`` reports nothing for a well-typed figure.
 
-
-def _figures_ok(
-    kinds: tuple[str, ...],
-    normalized: tuple[Any, ...],
-    approximate: tuple[Any, ...],
-    value: tuple[Any, ...],
-    low: tuple[Any, ...],
-    high: tuple[Any, ...],
-    unit: tuple[Any, ...],
-) -> bool:
-    """Whether ``records.check_figure`` reports nothing for any of a file's well-typed figures.
-
-    Column by column: the per-figure rules reduce to a few sets of distinct value combinations,
-    which a file has only a handful of.
+    One call per figure: a column-wise version (sets of value combinations) measured twice as slow
+    at fifteen figures a document.
     """
-    count = len(kinds)
-    if not _all_iso8601(set(normalized).difference((None,))):
+    if normalized is None:
+        if kind in schema.NORMALIZED_FIGURE_KINDS and approximate is not True:
+            return False  # missing-normalized
+    elif not _iso8601(normalized):
         return False  # invalid-normalized
-    unresolved = set(compress(zip(kinds, approximate), map(operator.is_, normalized, repeat(None))))
-    if any(kind in schema.NORMALIZED_FIGURE_KINDS and approx is not True for kind, approx in unresolved):
-        return False  # missing-normalized
-    if low.count(None) != count or high.count(None) != count:  # some figure has a range
-        if any((a is None) != (b is None) or (a is not None and a > b) for a, b in zip(low, high)):
-            return False  # invalid-range
-    calendar = list(map(_CALENDAR_KINDS.__contains__, kinds))
-    if not set(compress(zip(value, low, high, unit), calendar)) <= {(None, None, None, None)}:
-        return False  # invalid-figure-value: a date or time with a number
-    return (None, None) not in set(compress(zip(value, low), map(operator.not_, calendar)))  # a number with none
-
-
-_CALENDAR_KINDS = frozenset(schema.CALENDAR_FIGURE_KINDS)
+    if (low is None) != (high is None) or (low is not None and low > high):
+        return False  # invalid-range
+    if kind in schema.CALENDAR_FIGURE_KINDS:
+        return value is None and low is None and high is None and unit is None  # invalid-figure-value
+    return value is not None or low is not None  # invalid-figure-value (a range has both bounds here)
 
 
 def _no_duplicate_spans(f: ShapeFacts, cols: Columns, count: int) -> bool:

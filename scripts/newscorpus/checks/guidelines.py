@@ -280,9 +280,13 @@ def check_surface_forms(text: str, inputs: SurfaceInputs, forms: FormIndex, text
         return
     labelled = set(zip(inputs.starts, inputs.ends, inputs.labels))
     waivers = inputs.waivers
-    used: set[int] = set()
     expected_of = forms.expected_labels()
-    for match in forms.pattern().finditer(text):
+    matches = list(forms.pattern().finditer(text))
+    found = zip(map(re.Match.start, matches), map(re.Match.end, matches), map(expected_of.__getitem__, map(re.Match.group, matches)))
+    if not waivers and labelled.issuperset(found):
+        return  # the common case, decided in C: every occurrence carries its form's label, and nothing to waive
+    used: set[int] = set()
+    for match in matches:
         form = match.group()
         expected = expected_of[form]
         start, end = match.span()
