@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from .. import schema
 from .records import Rec
@@ -240,7 +240,7 @@ class SurfaceInputs(NamedTuple):
     """What the surface-form check needs of one document besides its text (plain data: it is spilled
     to disk between the passes): the usable mentions as columns, in file order, and the waivers.
 
-    Columns rather than one tuple per mention: they pickle and unpickle in bulk, and the scan
+    Columns rather than one tuple per mention: they are spilled and read back in bulk, and the scan
     tests an occurrence against ``set(zip(starts, ends, labels))`` built in one call."""
 
     starts: tuple[int, ...]
@@ -274,8 +274,14 @@ def surface_inputs(mentions: list[Rec], exceptions: list[Rec]) -> SurfaceInputs:
     )
 
 
-def check_surface_forms(text: str, inputs: SurfaceInputs, forms: FormIndex, text_out: FileReporter, exc_out: FileReporter) -> None:
-    """Every whole-word occurrence of an annotated name carries the name's label, or is waived."""
+def check_surface_forms(
+    text: str, inputs: SurfaceInputs, forms: FormIndex, reporters: Callable[[], tuple[FileReporter, FileReporter]]
+) -> None:
+    """Every whole-word occurrence of an annotated name carries the name's label, or is waived.
+
+    ``reporters`` makes the text's and the exception file's reporters, only when there is
+    something to report: nearly every document has nothing, and they cost more than its check.
+    """
     if not forms.labels:
         return
     labelled = set(zip(inputs.starts, inputs.ends, inputs.labels))
@@ -285,6 +291,7 @@ def check_surface_forms(text: str, inputs: SurfaceInputs, forms: FormIndex, text
     found = zip(map(re.Match.start, matches), map(re.Match.end, matches), map(expected_of.__getitem__, map(re.Match.group, matches)))
     if not waivers and labelled.issuperset(found):
         return  # the common case, decided in C: every occurrence carries its form's label, and nothing to waive
+    text_out, exc_out = reporters()
     used: set[int] = set()
     for match in matches:
         form = match.group()
