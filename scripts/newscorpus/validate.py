@@ -444,18 +444,21 @@ def _layer_file(state: _Run, shape: RecordShape, doc_id: str) -> str:
 
 
 def _spill(spill: IO[bytes], doc_id: str, inputs: guidelines.SurfaceInputs) -> None:
-    """One document's surface-form inputs as plain tuples: ``marshal`` writes and reads them faster
-    than ``pickle`` (the file lives only as long as this run, so marshal's format is safe here)."""
-    marshal.dump((doc_id, *inputs[:4], [tuple(waiver) for waiver in inputs.waivers]), spill)
+    """One document's surface-form inputs as plain tuples, ``marshal``-ed behind their length.
+
+    ``marshal`` writes and reads such tuples faster than ``pickle``, and the file lives only
+    as long as this run, so its format is safe here.  The length prefix lets ``marshal.loads``
+    read from memory: ``marshal.load`` on a file object calls its ``readinto`` once per value.
+    """
+    data = marshal.dumps((doc_id, *inputs[:4], [tuple(waiver) for waiver in inputs.waivers]))
+    spill.write(len(data).to_bytes(8, "little"))
+    spill.write(data)
 
 
 def _spilled(spill: IO[bytes]) -> Iterator[tuple[str, guidelines.SurfaceInputs]]:
     spill.seek(0)
-    while True:
-        try:
-            doc_id, starts, ends, labels, mention_ids, waivers = marshal.load(spill)
-        except EOFError:
-            return
+    while header := spill.read(8):
+        doc_id, starts, ends, labels, mention_ids, waivers = marshal.loads(spill.read(int.from_bytes(header, "little")))
         yield doc_id, guidelines.SurfaceInputs(starts, ends, labels, mention_ids, [guidelines.Waiver(*w) for w in waivers])
 
 
