@@ -80,11 +80,12 @@ def _parse_joined(content: str) -> list[dict[str, Any]] | None:
             break
     else:
         return None
+    joined = body.replace("\n", f",{token},")
+    breaks = (len(joined) - len(body)) // (len(token) + 1)  # each line break grew by the token and two commas
     try:
-        values = json.loads("[" + body.replace("\n", f",{token},") + "]")
+        values = json.loads("[" + joined + "]")
     except ValueError:  # JSONDecodeError: some line is not one value; the scanner finds out which
         return None
-    breaks = body.count("\n")
     if len(values) != 2 * breaks + 1 or not all(map(operator.is_, values[1::2], repeat(separator))):
         return None
     objects = values[::2]
