@@ -45,8 +45,12 @@ CHECKSUM_FILE = "SHA256SUMS"
 CARD_FILE = "README.md"
 CROISSANT_FILE = "croissant.json"
 
-BATCH_DOCUMENTS = 256
-"""Documents of a split gathered before their columns are built and handed to the writers."""
+BATCH_DOCUMENTS = 64
+"""Documents of a split gathered before their columns are built and handed to the writers.
+
+Each split holds one batch of parsed records and token lists; at 256 the three splits' batches
+were ~80 MB of the build's peak RSS (measured on 10,000 synthetic documents: 435 MB at 256 with
+32 MiB row groups, 330 MB at 64 with 8 MiB row groups, and 6% less wall time)."""
 
 LAYER_CONFIGS: dict[str, schema.RecordShape] = {shape.name: shape for shape in schema.ANNOTATION_LAYERS}
 """Configs with one row per record of an annotation layer (the config is named after the layer)."""

@@ -33,7 +33,9 @@ class ShardPolicy:
     max_shard_rows: int | None = None
     max_shard_bytes: int | None = 256 * 1024 * 1024
     row_group_rows: int = 10_000
-    row_group_bytes: int = 32 * 1024 * 1024
+    row_group_bytes: int = 8 * 1024 * 1024
+    """Arrow bytes queued per writer before a row group is cut: a build has 6 configs x 3 splits of
+    writers, so this bounds what they hold together (~150 MiB at most), whatever the corpus size."""
 
     def __post_init__(self) -> None:
         for name in ("max_shard_rows", "max_shard_bytes"):
