@@ -41,6 +41,23 @@ def test_flat_lists_give_the_same_column_as_one_list_per_row():
     assert batch.column(0).equals(pa.array(rows, type=arrow_schema.field("tokens").type))
 
 
+def test_flat_lists_from_arrow_items_and_numpy_lengths_give_the_same_column():
+    import numpy as np
+
+    features = datasets.Features({"tokens": datasets.List(datasets.Value("string"))})
+    arrow_schema = features.arrow_schema
+    flat = FlatLists(pa.array(["a", "b", "c"]), np.array([2, 0, 1]))
+    batch = encode_batch({"tokens": flat}, table_encoders(features, arrow_schema, "t"), arrow_schema)
+    assert batch.column(0).equals(pa.array([["a", "b"], [], ["c"]], type=arrow_schema.field("tokens").type))
+
+
+def test_flat_list_items_of_another_arrow_type_are_refused_naming_the_column():
+    features = datasets.Features({"tokens": datasets.List(datasets.Value("string"))})
+    arrow_schema = features.arrow_schema
+    with pytest.raises(ExportError, match=r"column tokens: items are int64"):
+        encode_batch({"tokens": FlatLists(pa.array([1, 2]), [2])}, table_encoders(features, arrow_schema, "t"), arrow_schema)
+
+
 @pytest.mark.parametrize("config", ["documents", "entities", "figures", "stances", "entity_table", "ner"])
 def test_every_config_has_an_encoder_for_each_column(config: str):
     features = config_features(config)

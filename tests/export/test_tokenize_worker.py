@@ -32,7 +32,8 @@ def test_two_tokenizer_processes_deliver_every_document_in_the_order_given(tmp_p
     order = ["doc_c", "doc_a", "doc_e", "doc_b", "doc_d"]
     with TokenizerWorker(root, order, processes=2) as worker:
         received = [worker.next(doc_id) for doc_id in order]
-    assert received == [ner.tokenize(TEXTS[doc_id]) for doc_id in order]
+    assert [r.as_tokenized() for r in received] == [ner.tokenize(TEXTS[doc_id]) for doc_id in order]
+    assert [r.texts() for r in received] == [token_strings(TEXTS[doc_id]) for doc_id in order]
 
 
 def test_a_document_the_tokenizer_cannot_read_fails_with_its_id_and_the_cause(tmp_path):
@@ -56,11 +57,27 @@ def test_asking_for_a_document_out_of_order_is_an_error(tmp_path):
         worker.close(finished=False)
 
 
+def token_strings(text: str) -> list[str]:
+    tokens = ner.tokenize(text)
+    return [text[s:e] for s, e in zip(tokens.starts, tokens.ends)]
+
+
 @pytest.mark.parametrize("doc_id", TEXTS)
-def test_the_hand_off_buffer_decodes_to_the_tokenize_output(doc_id):
-    starts, ends, sentence_starts = ner.token_arrays(TEXTS[doc_id])
-    buffer = tokenizer_worker.encode_tokens(starts, ends, sentence_starts)
-    assert tokenizer_worker.decode_tokens(len(starts), buffer) == ner.tokenize(TEXTS[doc_id])
+def test_the_hand_off_buffers_decode_to_the_tokenize_output_and_token_strings(doc_id):
+    text = TEXTS[doc_id]
+    starts, ends, sentence_starts = ner.token_arrays(text)
+    text_offsets, text_bytes = ner.token_texts(text, starts, ends)
+    buffer = tokenizer_worker.encode_tokens(starts, ends, sentence_starts, text_offsets)
+    decoded = tokenizer_worker.decode_tokens(len(starts), buffer, text_bytes)
+    assert decoded.as_tokenized() == ner.tokenize(text)
+    assert decoded.texts() == token_strings(text)
+
+
+@pytest.mark.parametrize("text", ["Modi – Путин “talks” 😀 in Kazan’s kremlin.", "ASCII only, here.", "", "é"])
+def test_token_strings_are_cut_from_utf8_at_code_point_offsets(text):
+    starts, ends, _ = ner.token_arrays(text)
+    offsets, data = ner.token_texts(text, starts, ends)
+    assert ner.TokenArrays(starts, ends, starts[:0], offsets, data).texts() == token_strings(text)
 
 
 def test_a_small_corpus_is_tokenized_by_one_process(monkeypatch):

@@ -115,8 +115,19 @@ def encode_batch(columns: Columns, encoders: dict[str, Encoder], schema: "pa.Sch
         values = columns[name]
         if isinstance(values, FlatLists):
             list_type = schema.field(name).type
-            offsets = pa.array([0, *accumulate(values.lengths)], type=pa.int32())
-            arrays.append(pa.ListArray.from_arrays(offsets, pa.array(values.items, type=list_type.value_type), type=list_type))
+            offsets = pa.array([0, *accumulate(values.lengths)], type=pa.int32()) if isinstance(values.lengths, list) \
+                else pa.array(_offsets(values.lengths))
+            items = values.items if isinstance(values.items, pa.Array) else pa.array(values.items, type=list_type.value_type)
+            if items.type != list_type.value_type:
+                raise ExportError(f"column {name}: items are {items.type}, the schema says {list_type.value_type}")
+            arrays.append(pa.ListArray.from_arrays(offsets, items, type=list_type))
         else:
             arrays.append(encoders[name](values))
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _offsets(lengths: Any) -> Any:
+    """List offsets (int32, starting at 0) from a numpy array of row lengths."""
+    import numpy as np
+
+    return np.concatenate(([0], np.cumsum(lengths))).astype(np.int32)

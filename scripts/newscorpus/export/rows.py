@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from .. import schema, store
 from .features import CORPUS_VERSION, DOC_ID, DOC_IDS, ENTITY_NAME, HOLDER_NAME, MENTION_COUNT, NESTED_LAYERS, TEXT
-from .ner import Tokenized
+from .ner import TokenArrays
 
 Columns = dict[str, Sequence[Any]]
 """Column name -> the Python values of that column, in row order."""
@@ -33,8 +33,8 @@ class DocumentData:
     manifest: dict[str, Any]
     text: str
     layers: dict[str, list[dict[str, Any]]]
-    tokens: Tokenized
-    tag_ids: list[int]
+    tokens: TokenArrays
+    tag_ids: bytearray  # one BIO tag id per token (see tagging.tag_document)
 
     @property
     def doc_id(self) -> str:
@@ -141,50 +141,58 @@ class DocumentBatch:
         return columns
 
     def ner(self) -> Columns:
-        """The ``ner`` config: one row per sentence; list columns as (flat values, row offsets)."""
+        """The ``ner`` config: one row per sentence; list columns as (flat values, row offsets).
+
+        Token columns are concatenations of each document's arrays from the tokenizer
+        process; only the per-sentence columns are built in Python."""
+        import numpy as np
+        import pyarrow as pa
+
+        docs = [d for d in self.docs if len(d.tokens.sentence_starts)]
         doc_ids: list[str] = []
-        sentence_ids: list[int] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        lengths: list[int] = []
-        tokens: list[str] = []
-        tags: list[int] = []
-        token_starts: list[int] = []
-        token_ends: list[int] = []
-        for d in self.docs:
-            t = d.tokens
-            count = len(t.sentence_starts)
-            if not count:
-                continue
-            bounds = [*t.sentence_starts, len(t.starts)]
-            doc_ids.extend([d.doc_id] * count)
-            sentence_ids.extend(range(count))
-            starts.extend([t.starts[i] for i in t.sentence_starts])
-            ends.extend([t.ends[i - 1] for i in bounds[1:]])
-            lengths.extend([bounds[s + 1] - bounds[s] for s in range(count)])
-            text = d.text
-            tokens.extend([text[a:b] for a, b in zip(t.starts, t.ends)])
-            tags.extend(d.tag_ids)
-            token_starts.extend(t.starts)
-            token_ends.extend(t.ends)
+        for d in docs:
+            doc_ids.extend([d.doc_id] * len(d.tokens.sentence_starts))
+        bounds = [np.append(d.tokens.sentence_starts, len(d.tokens.starts)) for d in docs]
+        starts = [d.tokens.starts[b[:-1]] for d, b in zip(docs, bounds)]
+        ends = [d.tokens.ends[b[1:] - 1] for d, b in zip(docs, bounds)]
+        lengths = [np.diff(b) for b in bounds]
+        text_offsets, base = [], 0
+        for d in docs:
+            text_offsets.append(d.tokens.text_offsets[:-1] + base)
+            base += int(d.tokens.text_offsets[-1])
+        text_offsets.append(np.array([base], dtype=np.int32))
+        token_count = sum(len(d.tokens.starts) for d in docs)
+        tokens = pa.StringArray.from_buffers(
+            token_count, pa.py_buffer(_concat(text_offsets, np.int32)), pa.py_buffer(b"".join(d.tokens.text_bytes for d in docs))
+        )
+        row_lengths = _concat(lengths, np.int64)
         return {
             "doc_id": doc_ids,
-            "sentence_id": sentence_ids,
-            "start": starts,
-            "end": ends,
-            "tokens": FlatLists(tokens, lengths),
-            "ner_tags": FlatLists(tags, lengths),
-            "token_starts": FlatLists(token_starts, lengths),
-            "token_ends": FlatLists(token_ends, lengths),
+            "sentence_id": _concat([np.arange(len(b) - 1, dtype=np.int32) for b in bounds], np.int32),
+            "start": _concat(starts, np.int32),
+            "end": _concat(ends, np.int32),
+            "tokens": FlatLists(tokens, row_lengths),
+            "ner_tags": FlatLists(np.frombuffer(b"".join(d.tag_ids for d in docs), dtype=np.uint8).astype(np.int64), row_lengths),
+            "token_starts": FlatLists(_concat([d.tokens.starts for d in docs], np.int32), row_lengths),
+            "token_ends": FlatLists(_concat([d.tokens.ends for d in docs], np.int32), row_lengths),
         }
+
+
+def _concat(parts: list[Any], dtype: Any) -> Any:
+    """numpy.concatenate that also takes no parts (an empty batch gives empty columns)."""
+    import numpy as np
+
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype=dtype)
 
 
 @dataclass(frozen=True)
 class FlatLists:
-    """A list column given as its flattened items and each row's length (cheaper than a list per row)."""
+    """A list column given as its flattened items and each row's length (cheaper than a list per row).
 
-    items: list[Any]
-    lengths: list[int]
+    Items and lengths may be Python lists, numpy arrays or (items) an Arrow array."""
+
+    items: Any
+    lengths: Any
 
     def __len__(self) -> int:
         return len(self.lengths)

@@ -15,9 +15,12 @@ two cores the parent and one child already keep both busy (measured: a second
 child made 1,000 documents slower there), and a small corpus gets one child
 because a second would cost another ~2 s of spaCy start-up.
 
-Each document travels as one buffer of C ints (starts, ends, sentence
-starts) rather than three pickled lists: pickling ~2,000 Python ints per
-document cost both processes more than tokenizing's own array work.
+Each document travels as one buffer of C ints (starts, ends, token text
+offsets, sentence starts) and one buffer of the tokens' UTF-8 text, rather
+than pickled lists: pickling ~2,000 Python ints per document cost both
+processes more than tokenizing's own array work, and the parent turns the
+buffers into the ``ner`` config's Arrow columns without a Python object per
+token.
 
 The children are started with the ``spawn`` method: the parent may already
 hold threads (pyarrow's pools, a test runner), which ``fork`` does not copy
@@ -29,12 +32,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue as queue_module
-from array import array
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import store
-from .ner import Tokenized
+from .ner import TokenArrays
 from .rows import ExportError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -54,8 +56,6 @@ MAX_PROCESSES = 2
 """More children would each hold another copy of spaCy (~100 MB) for a parent
 that, writing every document, cannot consume tokens much faster than two produce."""
 
-INT_CODE = "i"
-"""``array`` type code of the hand-off buffer: C int, the same type as numpy's ``intc``."""
 
 _ERROR, _TOKENS, _DONE = "error", "tokens", "done"
 
@@ -72,30 +72,33 @@ def default_processes(n_docs: int) -> int:
 def _tokenize_all(root: str, doc_ids: list[str], out: Any) -> None:
     """Child process: tokenize each document's text in order; report a failure instead of dying silently."""
     try:
-        from .ner import token_arrays
+        from .ner import token_arrays, token_texts
 
         layout = store.Layout(Path(root))
         for doc_id in doc_ids:
-            starts, ends, sentence_starts = token_arrays(store.read_text(layout.text_path(doc_id)))
-            out.put((_TOKENS, doc_id, len(starts), encode_tokens(starts, ends, sentence_starts)))
+            text = store.read_text(layout.text_path(doc_id))
+            starts, ends, sentence_starts = token_arrays(text)
+            text_offsets, text_bytes = token_texts(text, starts, ends)
+            out.put((_TOKENS, doc_id, len(starts), encode_tokens(starts, ends, sentence_starts, text_offsets), text_bytes))
         out.put((_DONE, None))
     except BaseException as exc:  # noqa: BLE001 -- everything must reach the parent
         out.put((_ERROR, f"{type(exc).__name__}: {exc}"))
 
 
-def encode_tokens(starts: "np.ndarray", ends: "np.ndarray", sentence_starts: "np.ndarray") -> bytes:
-    """One buffer of C ints for :func:`decode_tokens`: starts, ends, then sentence starts."""
+def encode_tokens(starts: "np.ndarray", ends: "np.ndarray", sentence_starts: "np.ndarray", text_offsets: "np.ndarray") -> bytes:
+    """One buffer of C ints for :func:`decode_tokens`: starts, ends, token text offsets, then sentence starts."""
     import numpy as np
 
-    return np.concatenate((starts, ends, sentence_starts)).astype(np.intc).tobytes()
+    return np.concatenate((starts, ends, text_offsets, sentence_starts)).astype(np.intc).tobytes()
 
 
-def decode_tokens(n_tokens: int, buffer: bytes) -> Tokenized:
-    """The :class:`Tokenized` a child sent as one buffer of ``n_tokens`` starts, as many ends, then sentence starts."""
-    values = array(INT_CODE)
-    values.frombytes(buffer)
-    flat = values.tolist()
-    return Tokenized(flat[:n_tokens], flat[n_tokens : 2 * n_tokens], flat[2 * n_tokens :])
+def decode_tokens(n_tokens: int, buffer: bytes, text_bytes: bytes) -> TokenArrays:
+    """The :class:`TokenArrays` a child sent: views of its one buffer of ints, no copy."""
+    import numpy as np
+
+    values = np.frombuffer(buffer, dtype=np.intc)
+    n = n_tokens
+    return TokenArrays(values[:n], values[n : 2 * n], values[3 * n + 1 :], values[2 * n : 3 * n + 1], text_bytes)
 
 
 class TokenizerError(ExportError):
@@ -128,7 +131,7 @@ class TokenizerWorker:
     def processes(self) -> int:
         return len(self._processes)
 
-    def next(self, doc_id: str) -> Tokenized:
+    def next(self, doc_id: str) -> TokenArrays:
         """The tokens of ``doc_id``, which must be the next document in the order given."""
         child = self._position % len(self._processes)
         kind, *payload = self._get(child)
@@ -137,7 +140,7 @@ class TokenizerWorker:
         if kind != _TOKENS or payload[0] != doc_id:
             raise TokenizerError(f"tokenizer out of step: expected {doc_id}, got {kind} {payload[:1]}")
         self._position += 1
-        return decode_tokens(payload[1], payload[2])
+        return decode_tokens(payload[1], payload[2], payload[3])
 
     def _get(self, child: int) -> tuple:
         queue, process = self._queues[child], self._processes[child]
