@@ -115,8 +115,7 @@ def encode_batch(columns: Columns, encoders: dict[str, Encoder], schema: "pa.Sch
         values = columns[name]
         if isinstance(values, FlatLists):
             list_type = schema.field(name).type
-            offsets = pa.array([0, *accumulate(values.lengths)], type=pa.int32()) if isinstance(values.lengths, list) \
-                else pa.array(_offsets(values.lengths))
+            offsets = pa.array(_offsets(values.lengths))
             items = values.items if isinstance(values.items, pa.Array) else pa.array(values.items, type=list_type.value_type)
             if items.type != list_type.value_type:
                 raise ExportError(f"column {name}: items are {items.type}, the schema says {list_type.value_type}")
@@ -127,7 +126,7 @@ def encode_batch(columns: Columns, encoders: dict[str, Encoder], schema: "pa.Sch
 
 
 def _offsets(lengths: Any) -> Any:
-    """List offsets (int32, starting at 0) from a numpy array of row lengths."""
+    """List offsets (int32, starting at 0) from row lengths (a list or a numpy array)."""
     import numpy as np
 
     return np.concatenate(([0], np.cumsum(lengths))).astype(np.int32)

@@ -226,8 +226,9 @@ class StreamingExport:
         return result
 
     def _write_entity_table(self, split: str) -> None:
-        """A few hundred entities at a time: a large corpus's doc_ids lists hold millions of ids,
-        and converting them all at once cost ~40 MB of peak RSS at 100,000 documents."""
+        """A few hundred entities at a time: a large corpus's doc_ids lists hold over a million ids,
+        and converting them all at once raised a 100,000-document build's RSS at the end of the run
+        to 403 MB from 363 MB while streaming (measured once)."""
         index, config = self.entities.pop(split), self.configs["entity_table"]
         entities = list(self.table.items())
         for offset in range(0, len(entities), ENTITY_TABLE_BATCH):

@@ -158,9 +158,11 @@ class DocumentBatch:
         lengths = [np.diff(b) for b in bounds]
         text_offsets, base = [], 0
         for d in docs:
-            text_offsets.append(d.tokens.text_offsets[:-1] + base)
+            text_offsets.append(d.tokens.text_offsets[:-1].astype(np.int64) + base)
             base += int(d.tokens.text_offsets[-1])
-        text_offsets.append(np.array([base], dtype=np.int32))
+        text_offsets.append(np.array([base], dtype=np.int64))
+        if base >= 2**31:
+            raise ExportError(f"the tokens of {len(docs)} documents ({docs[0].doc_id} ...) hold {base:,} bytes: more than one Arrow string array holds")
         token_count = sum(len(d.tokens.starts) for d in docs)
         tokens = pa.StringArray.from_buffers(
             token_count, pa.py_buffer(_concat(text_offsets, np.int32)), pa.py_buffer(b"".join(d.tokens.text_bytes for d in docs))

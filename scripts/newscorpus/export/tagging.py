@@ -3,10 +3,10 @@
 Tokens come from :mod:`ner` (computed in the tokenizer process); this module
 only places mentions on them.  Boundaries are found by binary search over the
 token offsets (all of a document's names at once), so tagging a document costs
-a few operations per mention, not a pass building lookup tables over every token.  A mention whose boundaries
-fall inside a token, that crosses a sentence break or that overlaps a name
-already tagged is never stretched to fit: it is left untagged and reported as
-a :class:`ner.Misalignment`.
+a few operations per mention, not a pass building lookup tables over every
+token.  A mention whose boundaries fall inside a token, that crosses a sentence
+break or that overlaps a name already tagged is never stretched to fit: it is
+left untagged and reported as a :class:`ner.Misalignment`.
 """
 
 from __future__ import annotations

@@ -56,7 +56,6 @@ MAX_PROCESSES = 2
 """More children would each hold another copy of spaCy (~100 MB) for a parent
 that, writing every document, cannot consume tokens much faster than two produce."""
 
-
 _ERROR, _TOKENS, _DONE = "error", "tokens", "done"
 
 

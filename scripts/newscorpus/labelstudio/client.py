@@ -298,10 +298,11 @@ class _FastArrayReader:
     ``msgspec.Raw`` (which builds nothing), that refusal costs one C-speed scan of the
     element and gives its end; the element's bytes are then decoded on their own, which
     succeeds only if they hold exactly one value, so a misread position can never
-    yield a wrong task.  On this machine 10,000 tasks (240 MB) took 1.3 s against
-    2.7 s for ``raw_decode``.  Values are those ``json.loads`` gives (tested: big
-    ints, floats, escapes, duplicate keys); whatever msgspec refuses or might read
-    differently raises :class:`_NotFast`.
+    yield a wrong task.  Reading the benchmark's export (10,000 tasks, 240 MB) took
+    1.6-2.5 s this way against 2.6-3.5 s with ``raw_decode`` on this (noisy) machine.
+    Values are those ``json.loads`` gives (tested: big ints, floats, escapes,
+    duplicate keys); whatever msgspec refuses or might read differently raises
+    :class:`_NotFast`.
     """
 
     def __init__(self, handle: Any, chunk_bytes: int) -> None:
