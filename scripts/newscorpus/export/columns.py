@@ -13,7 +13,6 @@ would produce.
 
 from __future__ import annotations
 
-from itertools import accumulate
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from .rows import Columns, ExportError, FlatLists
@@ -79,7 +78,7 @@ def _list_encoder(inner: Encoder, arrow_type: "pa.DataType") -> Encoder:
     def encode(values: Sequence[Any]) -> "pa.Array":
         if any(v is None for v in values):
             raise ExportError("a list column holds a null where a list is required")
-        offsets = pa.array([0, *accumulate(map(len, values))], type=pa.int32())
+        offsets = pa.array(_offsets([len(v) for v in values]))
         flat = [item for value in values for item in value]
         return pa.ListArray.from_arrays(offsets, inner(flat), type=arrow_type)
 
