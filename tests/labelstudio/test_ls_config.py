@@ -60,3 +60,12 @@ def test_sdk_label_interface_rejects_a_label_outside_the_config():
     _, result = next(_corpus_results(FIXTURE_ROOT))
     result[0] = {**result[0], "value": {**result[0]["value"], "labels": ["NOT_A_LABEL"]}}
     assert config.validation_errors(result) != []
+
+
+def test_no_hint_in_the_config_is_a_word_the_editor_reads_as_a_boolean():
+    """Label Studio's editor crashes on a ``hint`` of "true"/"false" (mobx-state-tree union error)."""
+    import xml.etree.ElementTree as ET
+
+    hints = [el.get("hint") for el in ET.fromstring(config.labeling_config()).iter() if el.get("hint") is not None]
+    assert hints
+    assert not [h for h in hints if h.strip().lower() in {"true", "false"}]

@@ -42,6 +42,13 @@ MEASURED_RELATION = "measured"
 
 APPROXIMATE_CHOICES = ("true", "false")
 """Choice values of the per-region ``approximate`` control; a missing choice reads as false."""
+APPROXIMATE_HINTS = {
+    "true": "the text marks the figure as approximate, or it could only be resolved approximately",
+    "false": "the figure is stated exactly",
+}
+"""Hover hints of the ``approximate`` choices.  Label Studio's editor reads a ``hint`` of
+"true"/"false" as a boolean and refuses to render the whole config, so a hint is never a bare
+boolean word."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +125,7 @@ def _label_inventory(layer: LayerControls) -> list[tuple[str, str]]:
 def _choice_values(item: PerRegion) -> list[tuple[str, str]]:
     if item.inventory is not None:
         return [(label.name, label.definition) for label in item.inventory.labels]
-    return [(value, value) for value in APPROXIMATE_CHOICES]
+    return [(value, APPROXIMATE_HINTS[value]) for value in APPROXIMATE_CHOICES]
 
 
 def _per_region_tuple(layer: LayerControls, item: PerRegion) -> tuple:
