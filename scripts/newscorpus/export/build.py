@@ -43,6 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..checks.registry import ERROR
     from ..validate import format_finding
+    from .destination import DestinationError
     from .exporter import build_atomically, print_alignment_warnings, start_tokenizer
     from .parquet import ShardPolicy
     from .rows import ExportError
@@ -57,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
     tokenizer = _start_tokenizer_early(root, start_tokenizer)
     try:
         outcome = build_atomically(root, out, policy, tokenizer)
+    except DestinationError as exc:
+        print(f"error: {exc}; nothing was written", file=sys.stderr)
+        return 2
     except ExportError as exc:
         print(f"build failed: {exc}; {out} was not changed", file=sys.stderr)
         return 1

@@ -30,6 +30,7 @@ from .. import schema, store
 from ..version import CORPUS_VERSION
 from . import ner, tagging
 from .columns import encode_batch, table_encoders
+from .destination import check_destination, locked_parent, staging_prefix, write_marker
 from .features import CONFIG_NAMES, config_features
 from .parquet import ShardPolicy, SplitStats, SplitWriter, arrow_schema
 from .rows import Columns, DocumentBatch, DocumentData, EntityNames, ExportError, canonical_order, entity_table_columns, manifest_records, read_records
@@ -261,13 +262,23 @@ def build_atomically(root: Path, dest: Path, policy: ShardPolicy, tokenizer: Tok
     ``tokenizer`` is one already started by :func:`start_tokenizer` (the CLI starts it
     first, so spaCy loads while datasets is imported); this function closes it either way.
     """
+    dest = dest.resolve()
+    try:
+        check_destination(dest, root.resolve())
+        with locked_parent(dest):
+            return _build_locked(root, dest, policy, tokenizer)
+    except BaseException:
+        if tokenizer is not None:
+            tokenizer.close(finished=False)
+        raise
+
+
+def _build_locked(root: Path, dest: Path, policy: ShardPolicy, tokenizer: TokenizerWorker | None) -> BuildOutcome:
     if tokenizer is None:
         tokenizer, refused = _start_or_refuse(root)
         if refused is not None:
             return refused
-    dest = dest.resolve()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.build-", dir=dest.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=staging_prefix(dest, "build"), dir=dest.parent))
     result: ExportResult | None = None
     try:
         findings, result = _validate_and_write(root, tmp, policy, tokenizer)
@@ -278,6 +289,7 @@ def build_atomically(root: Path, dest: Path, policy: ShardPolicy, tokenizer: Tok
     if result is None:
         return BuildOutcome(findings, None)
     try:
+        write_marker(tmp, CORPUS_VERSION)
         _swap_into_place(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -344,7 +356,7 @@ def _swap_into_place(tmp: Path, dest: Path) -> None:
     if not dest.exists():
         os.replace(tmp, dest)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
+    old = Path(tempfile.mkdtemp(prefix=staging_prefix(dest, "old"), dir=dest.parent))
     os.replace(dest, old / dest.name)
     try:
         os.replace(tmp, dest)
