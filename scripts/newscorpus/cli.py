@@ -25,7 +25,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("newscorpus.diff", "per-layer differences between two revisions or exports"),
     "release": ("newscorpus.release", "cut a versioned release"),
     "docs": ("newscorpus.docs", "regenerate the generated tables in the docs"),
-    "bench": ("newscorpus.bench.run", "benchmark the pipeline on a synthetic corpus"),
 }
 
 

@@ -16,7 +16,7 @@ import spacy
 from spacy.language import Language
 from spacy.util import compile_infix_regex
 
-from newscorpus.bench.synth import generate_corpus
+from benchmarks.synth import generate_corpus
 from newscorpus.export import ner
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

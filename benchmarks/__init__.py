@@ -1,0 +1,1 @@
+"""The benchmark: not part of the installed package; see benchmarks/README.md."""
