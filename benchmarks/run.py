@@ -8,8 +8,9 @@ What it does, in order:
    a new temp folder (both worktrees and the folder are removed at the end, also on failure);
 2. writes one synthetic corpus there with ``benchmarks/synth.py``, using the package of the checkout
    this script lives in;
-3. runs ``newscorpus validate`` once per revision, untimed: it proves the corpus is clean on both and
-   warms the disk cache and each worktree's bytecode;
+3. runs ``validate`` and ``build`` once per revision, untimed: this proves the corpus is clean and
+   builds on both, and warms the disk cache and each worktree's bytecode, so no measured run pays
+   for being first;
 4. ``--repeat`` rounds of: validate A, validate B, build A, build B.  Each is
    ``python -m newscorpus.cli --root <corpus> validate`` (or ``build --out <new folder>``) in a fresh
    process with ``PYTHONPATH=<worktree>/scripts``, so each revision's own package runs, as a user
@@ -21,8 +22,8 @@ process tree (``ru_maxrss`` from ``os.wait4`` on that child, which folds in the 
 as a maximum, not a sum); and the peak of the tree's summed resident set, sampled with psutil
 every ``SAMPLE_S`` seconds (a lower bound: a peak shorter than the interval can be missed).
 
-A run that exits non-zero is reported with its exit code and the end of its stderr and left out of
-the medians; the script then exits 1.  Exit 2: bad arguments or a revision git does not know.
+A run that exits non-zero (warm-up or measured) is reported with its exit code and the end of its
+stderr, and a measured one is left out of the medians; the script then exits 1.  Exit 2: bad arguments or a revision git does not know.
 """
 
 from __future__ import annotations
@@ -237,24 +238,26 @@ def compare(revisions: dict[str, str], docs: int, repeat: int, seed: int, worker
         generated = json.loads((logs / "synth.stdout").read_text(encoding="utf-8").strip().splitlines()[-1])
         generated["wall_s"] = round(wall, 3)
         warmup: dict[str, dict[str, Any]] = {}
-        for label in LABELS:
-            code, wall, _, _, stderr = measure(cli(corpus, "validate"), child_env(worktrees[label]), work, logs,
-                                               f"warmup-validate-{label}")
-            warmup[label] = {"exit_code": code, "stderr_tail": stderr if code else ""}
-            say(f"warm-up validate {label}: {'clean' if code == 0 else f'exit {code}'}")
+        for command in COMMANDS:
+            for label in LABELS:
+                name = f"warmup-{command}-{label}"
+                argv = cli(corpus, "validate") if command == "validate" else cli(corpus, "build", "--out", str(work / name))
+                code, _, _, _, stderr = measure(argv, child_env(worktrees[label]), work, logs, name)
+                shutil.rmtree(work / name, ignore_errors=True)
+                warmup[name] = {"exit_code": code, "stderr_tail": stderr if code else ""}
+                say(f"warm-up {command} {label} (untimed): {'ok' if code == 0 else f'FAILED exit {code}'}")
         runs: list[Run] = []
         for round_ in range(1, repeat + 1):
             for command in COMMANDS:
                 for label in LABELS:
                     name = f"{command}-{label}-{round_}"
-                    argv = cli(corpus, "validate") if command == "validate" else \
-                        cli(corpus, "build", "--out", str(work / f"export-{name}"))
+                    argv = cli(corpus, "validate") if command == "validate" else cli(corpus, "build", "--out", str(work / name))
                     code, wall, peak, tree, stderr = measure(argv, child_env(worktrees[label]), work, logs, name)
                     runs.append(Run(label, command, round_, code, wall, peak, tree, stderr if code else ""))
-                    shutil.rmtree(work / f"export-{name}", ignore_errors=True)
+                    shutil.rmtree(work / name, ignore_errors=True)
                     say(f"round {round_} {command} {label}: "
                         + (f"{wall:.2f} s, {peak:.0f} MiB, tree {tree:.0f} MiB" if code == 0 else f"FAILED exit {code}"))
-        return {"generated": generated, "warmup_validate": warmup, "runs": runs}
+        return {"generated": generated, "warmup": warmup, "runs": runs}
     finally:
         for path in added:
             try:
@@ -307,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         "revisions": {"A": {"given": args.baseline, "commit": revisions["A"]},
                       "B": {"given": args.candidate, "commit": revisions["B"]}},
         "docs": args.docs, "repeat": args.repeat, "seed": args.seed, "generated": measured["generated"],
-        "warmup_validate": measured["warmup_validate"], "machine_before": before, "machine_after": machine(),
+        "warmup": measured["warmup"], "machine_before": before, "machine_after": machine(),
         "medians": {f"{command}/{label}": {field: median_of(runs, label, command, field)
                                            for field in ("wall_s", "peak_rss_mib", "tree_rss_mib")}
                     for command in COMMANDS for label in LABELS},
@@ -318,10 +321,13 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(table(runs, revisions))
     print(f"\nresults: {out}", file=sys.stderr)
+    for name, warm in measured["warmup"].items():
+        if warm["exit_code"]:
+            print(f"FAILED {name} (untimed): exit {warm['exit_code']}\n{warm['stderr_tail']}", file=sys.stderr)
     failed = [r for r in runs if not r.ok]
     for r in failed:
         print(f"FAILED {r.command} {r.label} round {r.round}: exit {r.exit_code}\n{r.stderr_tail}", file=sys.stderr)
-    return 1 if failed or any(w["exit_code"] for w in measured["warmup_validate"].values()) else 0
+    return 1 if failed or any(w["exit_code"] for w in measured["warmup"].values()) else 0
 
 
 if __name__ == "__main__":
