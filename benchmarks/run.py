@@ -214,8 +214,10 @@ def child_env(worktree: Path) -> dict[str, str]:
     return env
 
 
-def cli(root: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "newscorpus.cli", "--root", str(root), *args]
+def cli(corpus: Path, command: str, out: Path) -> list[str]:
+    """The user's command line for ``validate``, or for ``build`` into ``out`` (a folder that does not exist yet)."""
+    extra = ["--out", str(out)] if command == "build" else []
+    return [sys.executable, "-m", "newscorpus.cli", "--root", str(corpus), command, *extra]
 
 
 def compare(revisions: dict[str, str], docs: int, repeat: int, seed: int, workers: int, work: Path,
@@ -241,8 +243,8 @@ def compare(revisions: dict[str, str], docs: int, repeat: int, seed: int, worker
         for command in COMMANDS:
             for label in LABELS:
                 name = f"warmup-{command}-{label}"
-                argv = cli(corpus, "validate") if command == "validate" else cli(corpus, "build", "--out", str(work / name))
-                code, _, _, _, stderr = measure(argv, child_env(worktrees[label]), work, logs, name)
+                code, _, _, _, stderr = measure(cli(corpus, command, work / name), child_env(worktrees[label]), work,
+                                                logs, name)
                 shutil.rmtree(work / name, ignore_errors=True)
                 warmup[name] = {"exit_code": code, "stderr_tail": stderr if code else ""}
                 say(f"warm-up {command} {label} (untimed): {'ok' if code == 0 else f'FAILED exit {code}'}")
@@ -251,8 +253,8 @@ def compare(revisions: dict[str, str], docs: int, repeat: int, seed: int, worker
             for command in COMMANDS:
                 for label in LABELS:
                     name = f"{command}-{label}-{round_}"
-                    argv = cli(corpus, "validate") if command == "validate" else cli(corpus, "build", "--out", str(work / name))
-                    code, wall, peak, tree, stderr = measure(argv, child_env(worktrees[label]), work, logs, name)
+                    code, wall, peak, tree, stderr = measure(cli(corpus, command, work / name),
+                                                             child_env(worktrees[label]), work, logs, name)
                     runs.append(Run(label, command, round_, code, wall, peak, tree, stderr if code else ""))
                     shutil.rmtree(work / name, ignore_errors=True)
                     say(f"round {round_} {command} {label}: "
