@@ -69,7 +69,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser(argv).parse_args(argv)
     if args.root is None:
-        from .store import find_root
+        from .corpus import find_root
 
         args.root = find_root()
     return int(args._module.run(args) or 0)

@@ -1,7 +1,8 @@
 """``newscorpus diff A B``: what changed between two versions of the corpus.
 
-A and B are either two git revisions of the repository that holds the root
-(tags such as ``v1.0.0``, branches, commit ids) or two export folders built by
+A and B are either two versions of the repository that holds the root
+(release versions such as ``1.0.0``, found even in a clone without tags; tags,
+branches, commit ids) or two export folders built by
 ``newscorpus build``.  For every layer -- the manifest, the entity table and
 the annotation layers -- records are matched by their key ((doc_id, id) per
 document, the id for corpus-wide files) and reported as added, removed or
@@ -32,7 +33,8 @@ from typing import Any, Iterator
 
 from . import schema
 from .schema import RecordShape
-from .store import CorpusError, Layout, read_records
+from .corpus import CorpusError, Layout, read_records
+from .repo import VERSION_RE, GitError, git, release_commit
 
 DIFF_SHAPES: tuple[RecordShape, ...] = (schema.DOCUMENT, schema.ENTITY, *schema.ANNOTATION_LAYERS)
 """Layers compared, in report order; names match the export's config names."""
@@ -203,17 +205,20 @@ class RootSide(Side):
 
 
 def _git(root: Path, *args: str) -> str:
-    proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise DiffError(f"git {' '.join(args)} failed in {root}: {proc.stderr.strip()}")
-    return proc.stdout
+    try:
+        return git(root, *args)
+    except GitError as exc:
+        raise DiffError(str(exc)) from None
 
 
 def resolve_revision(root: Path, rev: str) -> str:
+    """A commit id for ``rev``: a release version X.Y.Z (found with or without its tag), or any git revision."""
     try:
-        return _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").strip()
-    except DiffError:
-        raise DiffError(f"{rev!r} is neither a folder nor a git revision of the repository at {root}") from None
+        if VERSION_RE.match(rev):
+            return release_commit(root, rev)
+        return git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").strip()
+    except GitError:
+        raise DiffError(f"{rev!r} is neither a folder, a release version nor a git revision of the repository at {root}") from None
 
 
 def extract_revision(root: Path, rev: str, dest: Path) -> Path:

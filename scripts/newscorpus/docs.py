@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import schema, stats, texts
-from .store import Layout, atomic_write_text, read_jsonl
+from . import corpus, schema, stats, texts
+from .corpus import CorpusError, Layout, atomic_write_text
+from .tables import markdown_table
 from .version import CORPUS_VERSION
 
 DOC_FILES: tuple[str, ...] = ("DATASHEET.md", "annotations/GUIDELINES.md", "README.md")
@@ -51,20 +52,9 @@ class Context:
         if self._stats is None:
             try:
                 self._stats = stats.compute(self.root)
-            except stats.StatsError as exc:
+            except CorpusError as exc:
                 raise DocsError(f"cannot compute statistics: {exc}") from exc
         return self._stats
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _md_table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
-    head = list(header)
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-    lines += ["| " + " | ".join(_md_cell(str(c)) for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
 
 
 def inventory_tables(_: Context) -> str:
@@ -72,7 +62,7 @@ def inventory_tables(_: Context) -> str:
     parts = []
     for inv in schema.INVENTORIES:
         rows = [(str(i), f"`{label.name}`", label.definition) for i, label in enumerate(inv.labels)]
-        parts.append(f"**{inv.title}** (`{inv.key}`)\n\n" + _md_table(("id", "label", "definition"), rows))
+        parts.append(f"**{inv.title}** (`{inv.key}`)\n\n" + markdown_table(("id", "label", "definition"), rows))
     return "\n".join(parts)
 
 
@@ -84,12 +74,12 @@ def field_tables(_: Context) -> str:
         for f in shape.fields:
             kind = f"label ({f.inventory.key})" if f.inventory else f.kind
             rows.append((f"`{f.name}`", kind + (", nullable" if f.nullable else ""), f.description))
-        parts.append(f"**{shape.name}** (id: `{shape.id_field}`)\n\n" + _md_table(("field", "type", "description"), rows))
+        parts.append(f"**{shape.name}** (id: `{shape.id_field}`)\n\n" + markdown_table(("field", "type", "description"), rows))
     return "\n".join(parts)
 
 
 def _render_tables(tables: Iterable[stats.Table]) -> str:
-    return "\n".join(f"**{t.title}**\n\n{stats.render_markdown_table(t)}" for t in tables)
+    return "\n".join(f"**{t.title}**\n\n{markdown_table(t.header, t.rows)}" for t in tables)
 
 
 def stats_splits(ctx: Context) -> str:
@@ -108,6 +98,13 @@ def stats_entity_table(ctx: Context) -> str:
     return _render_tables(stats.entity_table_tables(ctx.stats))
 
 
+def _records(path: Path, layout: Layout) -> list[dict]:
+    try:
+        return corpus.read_records(path, layout.root, shown_as=layout.relative(path))
+    except CorpusError as exc:
+        raise DocsError(str(exc)) from exc
+
+
 def version_line(_: Context) -> str:
     return f"Corpus version: **{CORPUS_VERSION}** (from `scripts/newscorpus/version.py`).\n"
 
@@ -115,12 +112,9 @@ def version_line(_: Context) -> str:
 def known_defects(ctx: Context) -> str:
     """The defects recorded in the manifest, per document: they describe the received texts."""
     parts = []
-    for line in read_jsonl(ctx.layout.manifest_path):
-        if line.record is None:
-            raise DocsError(f"{ctx.layout.relative(ctx.layout.manifest_path)}:{line.line_no}: {line.error}")
-        doc = line.record
+    for doc in _records(ctx.layout.manifest_path, ctx.layout):
         defects = doc.get("known_defects") or []
-        items = "\n".join(f"- {_md_cell(str(d))}" for d in defects) if defects else "- none recorded"
+        items = "\n".join(f"- {' '.join(str(d).split())}" for d in defects) if defects else "- none recorded"
         parts.append(f"**{doc.get('doc_id')}** ({doc.get('split')})\n\n{items}\n")
     return "\n".join(parts)
 
@@ -128,17 +122,13 @@ def known_defects(ctx: Context) -> str:
 def errata(ctx: Context) -> str:
     path = ctx.layout.errata_path
     rows = []
-    if path.is_file():
-        for line in read_jsonl(path):
-            if line.record is None:
-                raise DocsError(f"{ctx.layout.relative(path)}:{line.line_no}: {line.error}")
-            r = line.record
-            rows.append(
-                (r.get("erratum_id"), r.get("version"), r.get("layer"), r.get("doc_id") or "", r.get("record_id"), r.get("fix_type"), r.get("description"))
-            )
+    for r in _records(path, ctx.layout):
+        rows.append(
+            (r.get("erratum_id"), r.get("version"), r.get("layer"), r.get("doc_id") or "", r.get("record_id"), r.get("fix_type"), r.get("description"))
+        )
     if not rows:
         return "No errata: no release has corrected a record of an earlier release yet.\n"
-    return _md_table(("erratum", "version", "layer", "doc_id", "record", "fix", "description"), rows)
+    return markdown_table(("erratum", "version", "layer", "doc_id", "record", "fix", "description"), rows)
 
 
 def _get(obj: Any, *names: str) -> Any:
@@ -172,7 +162,7 @@ def checks_table(_: Context) -> str:
     rows = _check_entries()
     if rows is None:
         return "The validator's check registry (`newscorpus.validate.CHECKS`) is not available in this build.\n"
-    return _md_table(("check id", "level", "severity", "what it finds"), [(f"`{r[0]}`", *r[1:]) for r in rows])
+    return markdown_table(("check id", "level", "severity", "what it finds"), [(f"`{r[0]}`", *r[1:]) for r in rows])
 
 
 def _text_block(key: str) -> Callable[[Context], str]:

@@ -4,10 +4,11 @@ A release is a commit plus an annotated tag ``vX.Y.Z`` on a clean, valid tree.
 In order, it
 
 1. refuses unless X.Y.Z is greater than both the current version and the last
-   release tag, the git tree is clean, and ``newscorpus validate`` finds no errors;
-2. diffs the data against the previous release tag (``newscorpus diff``);
+   release (found from ``releases/*.sha256`` and tags), the git tree is clean, and
+   ``newscorpus validate`` finds no errors;
+2. diffs the data against the previous release (``newscorpus diff``);
 3. writes the version into ``scripts/newscorpus/version.py`` (the one place it lives);
-4. builds the Hugging Face export (``newscorpus.export.build.build_export``);
+4. builds the Hugging Face export (``newscorpus build``);
 5. records the export's checksums in ``releases/X.Y.Z.sha256``;
 6. appends the corrections of released records to ``annotations/errata.jsonl``;
 7. moves the CHANGELOG's "Unreleased" notes under a dated ``[X.Y.Z]`` heading with
@@ -36,13 +37,12 @@ from pathlib import Path
 
 from . import schema, texts
 from .diff import CorpusDiff, DiffError, diff, summary_lines
-from .store import Layout, atomic_write_bytes, atomic_write_text, canonical_record
+from .corpus import Layout, atomic_write_bytes, atomic_write_text, canonical_record
+from .repo import RELEASES_DIR, TAG_PREFIX, GitError, release_commit, released_versions
+from . import repo
 
-VERSION_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 VERSION_LINE_RE = re.compile(r'^CORPUS_VERSION = "([^"]*)"$', re.MULTILINE)
-TAG_PREFIX = "v"
 CHANGELOG = "CHANGELOG.md"
-RELEASES_DIR = "releases"
 UNRELEASED_RE = re.compile(r"^## \[Unreleased\][^\n]*\n", re.MULTILINE)
 ERRATA_LAYERS = (schema.ENTITY, *schema.ANNOTATION_LAYERS)
 """Layers whose corrections are errata; the manifest describes documents, it is not annotation."""
@@ -60,10 +60,10 @@ def version_file(root: Path) -> Path:
 
 
 def parse_version(text: str) -> tuple[int, int, int]:
-    match = VERSION_RE.match(text)
-    if not match:
-        raise ReleaseError(f"{text!r} is not a version of the form X.Y.Z (e.g. 1.0.0)")
-    return (int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    try:
+        return repo.version_key(text)
+    except ValueError as exc:
+        raise ReleaseError(str(exc)) from None
 
 
 def current_version(root: Path) -> str:
@@ -86,26 +86,15 @@ def write_version(root: Path, version: str) -> None:
 
 
 def git(root: Path, *args: str) -> str:
-    proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise ReleaseError(f"git {' '.join(args)} failed: {proc.stderr.strip() or proc.stdout.strip()}")
-    return proc.stdout
+    try:
+        return repo.git(root, *args)
+    except GitError as exc:
+        raise ReleaseError(str(exc)) from None
 
 
 def dirty_paths(root: Path) -> list[str]:
     """Modified, staged and untracked (not ignored) paths: any of them would make the tag lie."""
     return [line[3:] for line in git(root, "status", "--porcelain", "--untracked-files=all").splitlines() if line]
-
-
-def release_tags(root: Path) -> list[tuple[tuple[int, int, int], str]]:
-    """Tags vX.Y.Z, oldest version first; other tags are not releases and are ignored."""
-    tags = []
-    for tag in git(root, "tag", "--list", f"{TAG_PREFIX}*").split():
-        try:
-            tags.append((parse_version(tag.removeprefix(TAG_PREFIX)), tag))
-        except ReleaseError:
-            continue
-    return sorted(tags)
 
 
 # --------------------------------------------------------------------------- child processes
@@ -129,17 +118,6 @@ def run_child(root: Path, what: str, code: str, *args: str) -> subprocess.Comple
 
 
 CLI_CODE = "import sys; from newscorpus.cli import main; sys.exit(main(sys.argv[1:]))"
-BUILD_CODE = """
-import sys
-from pathlib import Path
-from newscorpus.export import build
-root, out = Path(sys.argv[1]), Path(sys.argv[2])
-if hasattr(build, "build_export"):
-    build.build_export(root, out)
-else:  # the build command is the same public entry point, with its own validation
-    from newscorpus.cli import main
-    sys.exit(main(["--root", str(root), "build", "--out", str(out)]))
-"""
 
 
 def validate(root: Path) -> None:
@@ -147,7 +125,7 @@ def validate(root: Path) -> None:
 
 
 def build(root: Path, out: Path) -> None:
-    run_child(root, "the export build", BUILD_CODE, str(root), str(out))
+    run_child(root, "the export build", CLI_CODE, "--root", str(root), "build", "--out", str(out))
 
 
 def regenerate_docs(root: Path) -> None:
@@ -240,12 +218,12 @@ CHANGELOG_HEADER = (
 )
 
 
-def changelog_entry(version: str, date: str, previous_tag: str | None, result: CorpusDiff | None, first_counts: list[str], notes: str, errata_count: int) -> str:
+def changelog_entry(version: str, date: str, previous_release: str | None, result: CorpusDiff | None, first_counts: list[str], notes: str, errata_count: int) -> str:
     lines = [f"## [{version}] - {date}", ""]
     if notes.strip():
         lines += [notes.strip(), ""]
-    if previous_tag and result is not None:
-        lines += [f"### Data changes since {previous_tag}", ""]
+    if previous_release and result is not None:
+        lines += [f"### Data changes since {previous_release}", ""]
         lines += [f"- {line}" for line in summary_lines(result)]
         lines.append("")
         if errata_count:
@@ -301,7 +279,7 @@ class Plan:
     version: str
     date: str
     out: Path
-    previous_tag: str | None
+    previous_release: str | None
     result: CorpusDiff | None
     errata: list[dict] = field(default_factory=list)
 
@@ -326,41 +304,49 @@ class Restorer:
 
 
 def check_preconditions(root: Path, version: str) -> str | None:
-    """Refuse early, before anything is written; returns the previous release tag, if any."""
+    """Refuse early, before anything is written; returns the commit of the last release, if any.
+
+    The last release is found from ``releases/*.sha256`` and release tags alike, so a clone
+    without tags knows it too.
+    """
     new = parse_version(version)
     current = current_version(root)
-    tags = release_tags(root)
+    released = released_versions(root)
     if new <= parse_version(current):
         raise ReleaseError(f"version {version} is not greater than the current version {current} (scripts/newscorpus/version.py)")
-    if tags and new <= tags[-1][0]:
-        raise ReleaseError(f"version {version} is not greater than the last release tag {tags[-1][1]}")
+    if released and new <= parse_version(released[-1]):
+        raise ReleaseError(f"version {version} is not greater than the last release {released[-1]}")
     dirty = dirty_paths(root)
     if dirty:
         shown = ", ".join(dirty[:10]) + (f" and {len(dirty) - 10} more" if len(dirty) > 10 else "")
         raise ReleaseError(f"the git tree is not clean (commit or remove: {shown})")
-    return tags[-1][1] if tags else None
+    return released[-1] if released else None
 
 
 def plan_release(root: Path, version: str, date: str, out: Path) -> Plan:
-    previous_tag = check_preconditions(root, version)
+    previous_release = check_preconditions(root, version)
     validate(root)
     result = None
     errata: list[dict] = []
-    if previous_tag:
+    if previous_release:
         try:
-            result = diff(root, previous_tag, "HEAD")
+            result = diff(root, previous_release, "HEAD")
         except DiffError as exc:
-            raise ReleaseError(f"cannot diff against {previous_tag}: {exc}") from exc
-        released = released_doc_ids(root, previous_tag)
-        errata = errata_records(result, version, previous_tag.removeprefix(TAG_PREFIX), date, released)
-    return Plan(root, version, date, out, previous_tag, result, errata)
+            raise ReleaseError(f"cannot diff against {previous_release}: {exc}") from exc
+        released = released_doc_ids(root, previous_release)
+        errata = errata_records(result, version, previous_release, date, released)
+    return Plan(root, version, date, out, previous_release, result, errata)
 
 
-def released_doc_ids(root: Path, tag: str) -> set[str]:
+def released_doc_ids(root: Path, version: str) -> set[str]:
     """Doc ids of the previous release's manifest: the documents whose records it published."""
     manifest = Layout(Path(".")).manifest_path.as_posix()
     prefix = git(root, "rev-parse", "--show-prefix").strip()
-    text = git(root, "show", f"{tag}:{prefix}{manifest}")
+    try:
+        commit = release_commit(root, version)
+    except GitError as exc:
+        raise ReleaseError(str(exc)) from None
+    text = git(root, "show", f"{commit}:{prefix}{manifest}")
     return {json.loads(line)["doc_id"] for line in text.splitlines() if line.strip()}
 
 
@@ -378,8 +364,8 @@ def execute(plan: Plan) -> None:
         if plan.errata:
             append_errata(restorer.remember(layout.errata_path), plan.errata)
         old_log = changelog_path.read_text(encoding="utf-8") if changelog_path.is_file() else ""
-        counts = [] if plan.previous_tag else first_release_counts(root)
-        entry = changelog_entry(version, plan.date, plan.previous_tag, plan.result, counts, unreleased_notes(old_log), len(plan.errata))
+        counts = [] if plan.previous_release else first_release_counts(root)
+        entry = changelog_entry(version, plan.date, plan.previous_release, plan.result, counts, unreleased_notes(old_log), len(plan.errata))
         atomic_write_text(restorer.remember(changelog_path), update_changelog(old_log, entry))
         doc_files = [root / rel for rel in _doc_files()]
         for path in doc_files:
@@ -433,7 +419,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.dry_run:
             plan = plan_release(root, args.version, args.date or dt.date.today().isoformat(), args.out or default_out(root, args.version))
-            print(f"would release {args.version} (previous release: {plan.previous_tag or 'none'}); export to {plan.out}")
+            print(f"would release {args.version} (previous release: {plan.previous_release or 'none'}); export to {plan.out}")
             for line in summary_lines(plan.result) if plan.result else first_release_counts(root):
                 print(f"  {line}")
             print(f"  errata to append: {len(plan.errata)}")

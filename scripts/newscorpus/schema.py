@@ -13,6 +13,7 @@ stays fast; ``datasets`` is imported inside the functions that need it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,12 +36,16 @@ class Inventory:
     title: str
     labels: tuple[Label, ...]
 
-    @property
+    @cached_property
     def names(self) -> list[str]:
         return [label.name for label in self.labels]
 
+    @cached_property
+    def _name_set(self) -> frozenset[str]:
+        return frozenset(self.names)
+
     def __contains__(self, name: object) -> bool:
-        return name in self.names
+        return isinstance(name, str) and name in self._name_set
 
     def definition(self, name: str) -> str:
         return next(label.definition for label in self.labels if label.name == name)
@@ -216,6 +221,7 @@ class Field:
     nullable: bool = False
     inventory: Inventory | None = None
     class_label: bool = False  # exported as a datasets.ClassLabel
+    entity_ref: bool = False  # holds entity-table ids (one, or a list)
 
 
 @dataclass(frozen=True)
@@ -237,17 +243,32 @@ class RecordShape:
     spans: tuple[Span, ...] = ()
     per_document: bool = True
     sort_fields: tuple[str, ...] = ()
+    same_annotation: tuple[str, ...] = ()
+    """Fields besides the spans whose values, all equal, make two records one annotation written twice."""
 
-    @property
+    @cached_property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
 
-    @property
+    @cached_property
     def label_fields(self) -> list[Field]:
         return [f for f in self.fields if f.inventory is not None]
+
+    @cached_property
+    def entity_ref_fields(self) -> list[Field]:
+        return [f for f in self.fields if f.entity_ref]
+
+    @cached_property
+    def id_fields(self) -> list[Field]:
+        """The record's own id and the entity ids it refers to: the fields that hold ids."""
+        return [f for f in self.fields if f.name == self.id_field or f.entity_ref]
+
+    @cached_property
+    def date_fields(self) -> list[Field]:
+        return [f for f in self.fields if f.kind == "date"]
 
 
 PROVENANCE_FIELDS = (
@@ -265,11 +286,12 @@ ENTITY_MENTION = RecordShape(
         Field("text", "string", "The mention text; always equals text[start:end]."),
         Field("label", "label", "Entity type.", inventory=ENTITY_LABELS, class_label=True),
         Field("mention_type", "label", "Name, nominal or pronominal mention.", inventory=MENTION_TYPES, class_label=True),
-        Field("entity_id", "string", "Corpus-wide id of the real-world entity (see the entity table)."),
+        Field("entity_id", "string", "Corpus-wide id of the real-world entity (see the entity table).", entity_ref=True),
         *PROVENANCE_FIELDS,
     ),
     spans=(Span("start", "end", "text"),),
     sort_fields=("start", "end", "mention_id"),
+    same_annotation=("label",),
 )
 
 ENTITY = RecordShape(
@@ -302,11 +324,12 @@ FIGURE = RecordShape(
         Field("normalized", "string", "ISO 8601 form for DATE, TIME and DURATION: date (2025-12-05), month (2021-12), year (2018), interval (2009/2013) or duration (P2D); null only when the text cannot be resolved, and then approximate is true.", nullable=True),
         Field("approximate", "bool", "True when the text marks the figure as approximate (\"about\", \"nearly\") or it could only be resolved approximately."),
         Field("measured", "string", "Short phrase: what the figure measures."),
-        Field("measured_entity_ids", "string_list", "Entity ids the figure is about (may be empty)."),
+        Field("measured_entity_ids", "string_list", "Entity ids the figure is about (may be empty).", entity_ref=True),
         *PROVENANCE_FIELDS,
     ),
     spans=(Span("start", "end", "text"),),
     sort_fields=("start", "end", "figure_id"),
+    same_annotation=("kind",),
 )
 
 STANCE = RecordShape(
@@ -314,7 +337,7 @@ STANCE = RecordShape(
     id_field="stance_id",
     fields=(
         Field("stance_id", "string", "Id of the stance, unique within the document."),
-        Field("holder_entity_id", "string", "Entity id of who holds the stance."),
+        Field("holder_entity_id", "string", "Entity id of who holds the stance.", entity_ref=True),
         Field("target", "label", "What the stance is about.", inventory=STANCE_TARGETS),
         Field("polarity", "label", "For, against or neutral.", inventory=POLARITIES, class_label=True),
         Field("evidence_start", "int", "Start offset of the evidence span."),
@@ -325,6 +348,7 @@ STANCE = RecordShape(
     ),
     spans=(Span("evidence_start", "evidence_end", "evidence_text"),),
     sort_fields=("evidence_start", "evidence_end", "stance_id"),
+    same_annotation=("holder_entity_id", "target", "polarity"),  # two holders may share one evidence clause
 )
 
 EXCEPTION = RecordShape(
@@ -341,6 +365,7 @@ EXCEPTION = RecordShape(
     ),
     spans=(Span("start", "end", "text"),),
     sort_fields=("start", "end", "exception_id"),
+    same_annotation=("check",),
 )
 
 DOCUMENT = RecordShape(
@@ -406,6 +431,43 @@ def shape_by_name(name: str) -> RecordShape:
     return next(s for s in ALL_SHAPES if s.name == name)
 
 
+# --------------------------------------------------------------------------- typed records
+
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+"""The range of every ``int`` field: offsets and counts are exported as int32."""
+ID_PATTERN = r"^[^\s\x00-\x1f\x7f<>&\"']+\Z"
+"""What an id (a record's own id, an entity id) matches: non-empty, no whitespace, control or markup characters."""
+
+
+@lru_cache(maxsize=None)
+def record_type(shape: RecordShape) -> type:
+    """A msgspec Struct type of the shape: decoding a JSON object into it succeeds exactly when the
+    object has every field and no other, each value of the field's kind (an ``int`` in int32 range,
+    a label from its inventory, an id matching :data:`ID_PATTERN`, null only where nullable).
+    Derived, never written by hand."""
+    from typing import Annotated, Literal, Optional
+
+    import msgspec
+
+    kinds: dict[str, Any] = {
+        "string": str,
+        "date": str,
+        "int": Annotated[int, msgspec.Meta(ge=INT32_MIN, le=INT32_MAX)],
+        "float": float,
+        "bool": bool,
+        "string_list": list[str],
+    }
+    an_id = Annotated[str, msgspec.Meta(pattern=ID_PATTERN)]
+    ids = {f.name for f in shape.id_fields}
+    fields = []
+    for f in shape.fields:
+        kind = Literal[tuple(f.inventory.names)] if f.kind == "label" and f.inventory else kinds[f.kind]
+        if f.name in ids:
+            kind = list[an_id] if f.kind == "string_list" else an_id
+        fields.append((f.name, Optional[kind] if f.nullable else kind))
+    return msgspec.defstruct(f"{shape.name}_record", fields, forbid_unknown_fields=True)
+
+
 # --------------------------------------------------------------------------- Hugging Face features
 
 
@@ -438,12 +500,30 @@ def inventory_class_label(inventory: Inventory) -> "datasets.ClassLabel":
     return datasets.ClassLabel(names=inventory.names)
 
 
+def _bio_tags(types: list[str]) -> list[str]:
+    tags = ["O"]
+    for name in types:
+        tags += [f"B-{name}", f"I-{name}"]
+    return tags
+
+
 def ner_tag_names() -> list[str]:
     """BIO tags over the entity types: ``O`` then ``B-X``, ``I-X`` per label in inventory order.
 
     Derived, so appending an entity label appends two tags and keeps old ids.
     """
-    tags = ["O"]
-    for name in ENTITY_LABELS.names:
-        tags += [f"B-{name}", f"I-{name}"]
-    return tags
+    return _bio_tags(ENTITY_LABELS.names)
+
+
+ONTONOTES_TYPE_OF_KIND: dict[str, str] = {"DURATION": "DATE"}
+"""Figure kinds that OntoNotes 5 folds into another type; every other kind is its own OntoNotes type."""
+
+
+def ontonotes_types() -> list[str]:
+    """The 18 OntoNotes 5 name types: the entity labels, then the figure kinds OntoNotes keeps."""
+    return ENTITY_LABELS.names + [kind for kind in FIGURE_KINDS.names if kind not in ONTONOTES_TYPE_OF_KIND]
+
+
+def ontonotes_tag_names() -> list[str]:
+    """BIO tags over :func:`ontonotes_types`, for the ``ner_ontonotes`` config."""
+    return _bio_tags(ontonotes_types())

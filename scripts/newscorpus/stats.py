@@ -16,21 +16,18 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from . import schema
 from .schema import Inventory, RecordShape
-from .store import Layout, read_jsonl, read_text
+from .corpus import CorpusError, Document, Layout, iter_documents, read_entity_table
+from .tables import markdown_table, text_table
 from .version import CORPUS_VERSION
 
 COUNTED_LAYERS: tuple[RecordShape, ...] = schema.PER_DOCUMENT_SHAPES
 """Per-document layers counted; exceptions are included because they are part of the release."""
 
 TOTAL = "total"
-
-
-class StatsError(Exception):
-    """A file the counts cannot be computed from; the message names file, line and problem."""
 
 
 @dataclass
@@ -134,73 +131,47 @@ def _empty_label_table() -> dict[str, dict[str, dict[str, Counter[str]]]]:
     }
 
 
-def _records(layout: Layout, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Records of one file with their line numbers; an unreadable line stops the count loudly."""
-    for line in read_jsonl(path):
-        if line.record is None:
-            raise StatsError(f"{layout.relative(path)}:{line.line_no}: {line.error}")
-        yield line.line_no, line.record
-
-
-def _label_of(layout: Layout, path: Path, line_no: int, record: dict[str, Any], f: schema.Field) -> str:
+def _label_of(record: dict[str, Any], f: schema.Field, where: str) -> str:
     value = record.get(f.name)
     assert f.inventory is not None
     if value not in f.inventory:
-        raise StatsError(
-            f"{layout.relative(path)}:{line_no}: field {f.name!r} has {value!r}, which is not in the "
-            f"{f.inventory.key} inventory (run `newscorpus validate`)"
-        )
+        raise CorpusError(f"{where}: field {f.name!r} has {value!r}, which is not in the {f.inventory.key} inventory (run `newscorpus validate`)")
     return str(value)
 
 
-def _count_entity_table(layout: Layout, stats: CorpusStats) -> None:
-    stats.entity_labels = Counter({name: 0 for name in schema.ENTITY.field("label").inventory.names})  # type: ignore[union-attr]
+def _count_entity_table(root: Path, stats: CorpusStats) -> None:
+    stats.entity_labels = Counter({name: 0 for name in schema.ENTITY_LABELS.names})
     stats.entity_methods = Counter({name: 0 for name in schema.METHODS.names})
-    if not layout.entity_table_path.is_file():
-        return
-    label_field = schema.ENTITY.field("label")
-    method_field = schema.ENTITY.field("method")
-    for line_no, record in _records(layout, layout.entity_table_path):
-        stats.entity_labels[_label_of(layout, layout.entity_table_path, line_no, record, label_field)] += 1
-        stats.entity_methods[_label_of(layout, layout.entity_table_path, line_no, record, method_field)] += 1
+    for record in read_entity_table(root):
+        where = f"{Layout(root).relative(Layout(root).entity_table_path)}, entity {record.get('entity_id')!r}"
+        stats.entity_labels[_label_of(record, schema.ENTITY.field("label"), where)] += 1
+        stats.entity_methods[_label_of(record, schema.ENTITY.field("method"), where)] += 1
 
 
-def _count_document(layout: Layout, stats: CorpusStats, line_no: int, doc: dict[str, Any]) -> None:
-    doc_id, split = doc.get("doc_id"), doc.get("split")
-    if not isinstance(doc_id, str) or split not in schema.SPLITS:
-        raise StatsError(
-            f"{layout.relative(layout.manifest_path)}:{line_no}: a document needs a string doc_id and a "
-            f"split from the {schema.SPLITS.key} inventory, got doc_id={doc_id!r}, split={split!r}"
-        )
-    text_path = layout.text_path(doc_id)
-    if not text_path.is_file():
-        raise StatsError(f"{layout.relative(layout.manifest_path)}:{line_no}: document {doc_id!r} has no text file {layout.relative(text_path)}")
-    row = DocumentRow(doc_id, str(split), len(read_text(text_path)), {})
+def _count_document(layout: Layout, stats: CorpusStats, doc: Document) -> None:
+    row = DocumentRow(doc.doc_id, doc.split, len(doc.text), {})
     for shape in COUNTED_LAYERS:
-        path = layout.layer_path(shape, doc_id)
-        count = 0
-        if path.is_file():
-            for rec_line, record in _records(layout, path):
-                count += 1
-                for f in shape.label_fields:
-                    label = _label_of(layout, path, rec_line, record, f)
-                    stats.labels[shape.name][f.name][label][row.split] += 1
-                if shape is schema.ENTITY_MENTION and record.get("entity_id"):
-                    stats.entity_mentioned.setdefault(row.split, set()).add(str(record["entity_id"]))
-        row.records[shape.name] = count
+        records = doc.records(shape)
+        path = layout.relative(layout.layer_path(shape, doc.doc_id))
+        for record in records:
+            for f in shape.label_fields:
+                label = _label_of(record, f, f"{path}, record {record.get(shape.id_field)!r}")
+                stats.labels[shape.name][f.name][label][row.split] += 1
+            if shape is schema.ENTITY_MENTION and record.get("entity_id"):
+                stats.entity_mentioned.setdefault(row.split, set()).add(str(record["entity_id"]))
+        row.records[shape.name] = len(records)
     stats.documents.append(row)
 
 
 def compute(root: Path) -> CorpusStats:
-    """Count a corpus root, one document at a time."""
-    layout = Layout(root)
-    if not layout.manifest_path.is_file():
-        raise StatsError(f"{layout.manifest_path}: no manifest (is {root} a corpus root?)")
+    """Count a corpus root, one document at a time; :class:`CorpusError` on what cannot be read."""
     stats = CorpusStats(CORPUS_VERSION, [])
     stats.labels = _empty_label_table()
-    _count_entity_table(layout, stats)
-    for line_no, doc in _records(layout, layout.manifest_path):
-        _count_document(layout, stats, line_no, doc)
+    _count_entity_table(root, stats)
+    for doc in iter_documents(root):
+        if doc.split not in schema.SPLITS:
+            raise CorpusError(f"document {doc.doc_id!r}: split {doc.split!r} is not in the {schema.SPLITS.key} inventory (run `newscorpus validate`)")
+        _count_document(Layout(root), stats, doc)
     present = stats.documents_by_split()
     stats.splits = [name for name in schema.SPLITS.names if present[name]]
     return stats
@@ -278,30 +249,15 @@ def all_tables(stats: CorpusStats) -> list[Table]:
     return [split_table(stats), document_table(stats), *label_tables(stats), *entity_table_tables(stats)]
 
 
-def render_markdown_table(table: Table) -> str:
-    """A GitHub table; numbers right-aligned so columns read as columns."""
-    numeric = [all(cell.isdigit() for cell in col) for col in zip(*table.rows)] if table.rows else []
-    align = ["---:" if numeric and numeric[i] and i > 0 else "---" for i in range(len(table.header))]
-    lines = ["| " + " | ".join(table.header) + " |", "|" + "|".join(align) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in table.rows]
-    return "\n".join(lines) + "\n"
-
-
-def render_text_table(table: Table) -> str:
-    widths = [max(len(cell) for cell in col) for col in zip(table.header, *table.rows)]
-    fmt = lambda row: "  ".join(c.rjust(w) if c.isdigit() else c.ljust(w) for c, w in zip(row, widths)).rstrip()  # noqa: E731
-    return "\n".join([table.title, fmt(table.header), *(fmt(r) for r in table.rows)]) + "\n"
-
-
 def render(stats: CorpusStats, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(stats.to_json(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         parts = [f"Corpus version {stats.version}.\n"]
-        parts += [f"**{t.title}**\n\n{render_markdown_table(t)}" for t in all_tables(stats)]
+        parts += [f"**{t.title}**\n\n{markdown_table(t.header, t.rows)}" for t in all_tables(stats)]
         return "\n".join(parts)
     parts = [f"newscorpus stats (corpus version {stats.version})\n"]
-    parts += [render_text_table(t) for t in all_tables(stats)]
+    parts += [text_table(t.title, t.header, t.rows) for t in all_tables(stats)]
     return "\n".join(parts)
 
 
@@ -317,8 +273,11 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         stats = compute(Path(args.root))
-    except StatsError as exc:
-        print(f"newscorpus stats: error: {exc}", file=sys.stderr)
+    except CorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (KeyError, TypeError, AttributeError) as exc:
+        print(f"error: the corpus does not follow the record shapes ({exc!r}); run `newscorpus validate`", file=sys.stderr)
         return 1
     sys.stdout.write(render(stats, args.format))
     return 0

@@ -8,20 +8,20 @@ from pathlib import Path
 import datasets
 import pyarrow.parquet as pq
 
-from newscorpus import schema, store
+from newscorpus import corpus, schema
 from newscorpus.export.features import CONFIG_NAMES, config_features
 from newscorpus.export.parquet import VERSION_METADATA_KEY
 from newscorpus.version import CORPUS_VERSION
 
 
 def manifest_splits(root: Path) -> dict[str, list[str]]:
-    docs = [line.record for line in store.read_jsonl(store.Layout(root).manifest_path)]
+    docs = [line.record for line in corpus.iter_lines(corpus.Layout(root).manifest_path)]
     return {s: [d["doc_id"] for d in docs if d["split"] == s] for s in schema.SPLITS.names if any(d["split"] == s for d in docs)}
 
 
 def layer_count(root: Path, shape: schema.RecordShape, doc_ids: list[str]) -> int:
-    layout = store.Layout(root)
-    return sum(1 for d in doc_ids if layout.layer_path(shape, d).is_file() for _ in store.read_jsonl(layout.layer_path(shape, d)))
+    layout = corpus.Layout(root)
+    return sum(1 for d in doc_ids if layout.layer_path(shape, d).is_file() for _ in corpus.iter_lines(layout.layer_path(shape, d)))
 
 
 def test_default_config_is_documents(export_dir, hf_cache):
@@ -61,11 +61,11 @@ def test_documents_nest_every_annotation_record(loaded, corpus_root):
 
 
 def test_class_labels_round_trip_to_the_stored_label_names(loaded, corpus_root):
-    layout = store.Layout(corpus_root)
+    layout = corpus.Layout(corpus_root)
     for split, doc_ids in manifest_splits(corpus_root).items():
         ds = loaded["entities"][split]
         names = [ds.features["label"].int2str(i) for i in ds["label"]]
-        stored = [line.record["label"] for d in doc_ids for line in store.read_jsonl(layout.layer_path(schema.ENTITY_MENTION, d))]
+        stored = [line.record["label"] for d in doc_ids for line in corpus.iter_lines(layout.layer_path(schema.ENTITY_MENTION, d))]
         assert Counter(names) == Counter(stored)
 
 

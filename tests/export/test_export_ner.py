@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from newscorpus import schema
-from newscorpus.export import ner, tagging
+from newscorpus.export import ner
 from newscorpus.export.exporter import ALIGNMENT_FILE
 
 
@@ -58,10 +58,9 @@ def mention(mention_id, start, end, text, label="GPE", mention_type=schema.NAME_
 
 def tag_names(text, mentions):
     """Tokens, tag names and problems of one text, the way the build tags a document."""
-    tokens = ner.tokenize(text)
-    ids, problems = tagging.tag_document("d", text, tokens, mentions)
-    names = schema.ner_tag_names()
-    return [text[s:e] for s, e in zip(tokens.starts, tokens.ends)], [names[i] for i in ids], problems
+    doc = ner.pipeline()(text)
+    tags, problems = ner.tag("d", doc, ner.name_spans(mentions))
+    return [t for s in ner.sentences(doc) for t in s.tokens], [t for sentence in tags for t in sentence], problems
 
 
 def test_a_name_inside_a_token_is_left_untagged_and_reported():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from newscorpus import schema, store
+from newscorpus import corpus, schema
 
 from .conftest import build, copy_root
 
@@ -15,7 +15,7 @@ def tree_bytes(root):
 
 
 def break_first_mention_text(root):
-    layout = store.Layout(root)
+    layout = corpus.Layout(root)
     path = next(iter(sorted(layout.layer_dir(schema.ENTITY_MENTION).glob("*.jsonl"))))
     lines = path.read_text(encoding="utf-8").splitlines()
     record = json.loads(lines[0])
@@ -47,7 +47,7 @@ def test_a_refused_build_leaves_no_temporary_folder(tmp_path, corpus_root):
 
 def test_an_unreadable_manifest_is_refused_with_the_validator_finding(tmp_path, corpus_root, capsys):
     root = copy_root(corpus_root, tmp_path / "root")
-    manifest = store.Layout(root).manifest_path
+    manifest = corpus.Layout(root).manifest_path
     manifest.write_text(manifest.read_text(encoding="utf-8") + "{not json\n", encoding="utf-8")
     out = tmp_path / "export"
     assert build(root, out) == 1

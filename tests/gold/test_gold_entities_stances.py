@@ -10,15 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from newscorpus import schema, store
+from newscorpus import schema
+from newscorpus.corpus import Corpus, iter_manifest, load_corpus, sort_key
 
 ROOT = Path(__file__).resolve().parents[2]
-DOC_IDS = [line.record["doc_id"] for line in store.read_jsonl(store.Layout(ROOT).manifest_path) if line.record]
+DOC_IDS = [record["doc_id"] for record in iter_manifest(ROOT)]
 
 
 @pytest.fixture(scope="module")
-def corpus() -> store.Corpus:
-    return store.load_corpus(ROOT)
+def corpus() -> Corpus:
+    return load_corpus(ROOT)
 
 
 def _is_word_char(ch: str) -> bool:
@@ -26,14 +27,14 @@ def _is_word_char(ch: str) -> bool:
 
 
 @pytest.mark.parametrize("doc_id", DOC_IDS)
-def test_every_stance_holder_has_a_mention_in_its_document(corpus: store.Corpus, doc_id: str) -> None:
+def test_every_stance_holder_has_a_mention_in_its_document(corpus: Corpus, doc_id: str) -> None:
     mentioned = {m["entity_id"] for m in corpus.records(schema.ENTITY_MENTION, doc_id)}
     holders = {s["holder_entity_id"] for s in corpus.records(schema.STANCE, doc_id)}
     assert holders <= mentioned, f"holders without a mention in {doc_id}: {sorted(holders - mentioned)}"
 
 
 @pytest.mark.parametrize("doc_id", DOC_IDS)
-def test_entity_mentions_start_and_end_on_word_boundaries(corpus: store.Corpus, doc_id: str) -> None:
+def test_entity_mentions_start_and_end_on_word_boundaries(corpus: Corpus, doc_id: str) -> None:
     text = corpus.texts[doc_id]
     cut = [
         m["mention_id"]
@@ -45,7 +46,7 @@ def test_entity_mentions_start_and_end_on_word_boundaries(corpus: store.Corpus, 
 
 
 @pytest.mark.parametrize("doc_id", DOC_IDS)
-def test_entity_mentions_do_not_overlap(corpus: store.Corpus, doc_id: str) -> None:
+def test_entity_mentions_do_not_overlap(corpus: Corpus, doc_id: str) -> None:
     mentions = sorted(corpus.records(schema.ENTITY_MENTION, doc_id), key=lambda m: (m["start"], m["end"]))
     overlapping = [(a["mention_id"], b["mention_id"]) for a, b in zip(mentions, mentions[1:]) if b["start"] < a["end"]]
     assert overlapping == []
@@ -53,10 +54,10 @@ def test_entity_mentions_do_not_overlap(corpus: store.Corpus, doc_id: str) -> No
 
 @pytest.mark.parametrize("shape", [schema.ENTITY_MENTION, schema.STANCE], ids=lambda s: s.name)
 @pytest.mark.parametrize("doc_id", DOC_IDS)
-def test_ids_are_numbered_in_text_order(corpus: store.Corpus, doc_id: str, shape: schema.RecordShape) -> None:
+def test_ids_are_numbered_in_text_order(corpus: Corpus, doc_id: str, shape: schema.RecordShape) -> None:
     records = corpus.records(shape, doc_id)
     prefix = "m" if shape is schema.ENTITY_MENTION else "s"
-    ordered = sorted(records, key=lambda r: store.sort_key(shape, r))
+    ordered = sorted(records, key=lambda r: sort_key(shape, r))
     assert [r[shape.id_field] for r in ordered] == [f"{prefix}-{n:03d}" for n in range(1, len(records) + 1)]
 
 
@@ -74,7 +75,7 @@ def _repeated_lines(text: str) -> list[tuple[int, int]]:
 
 
 @pytest.mark.parametrize("doc_id", DOC_IDS)
-def test_a_repeated_paragraph_is_annotated_identically_in_both_copies(corpus: store.Corpus, doc_id: str) -> None:
+def test_a_repeated_paragraph_is_annotated_identically_in_both_copies(corpus: Corpus, doc_id: str) -> None:
     copies = _repeated_lines(corpus.texts[doc_id])
     if not copies:
         pytest.skip(f"{doc_id} repeats no line")

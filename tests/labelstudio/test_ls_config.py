@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from newscorpus import schema, store
+from newscorpus import corpus, schema
 from newscorpus.labelstudio import config, convert
 
 FIXTURE_ROOT = Path(__file__).parent / "fixture_root"
@@ -45,7 +45,7 @@ def test_every_per_region_control_is_shown_only_for_its_own_layers_regions():
 
 
 def _corpus_results(root: Path):
-    corpus = store.load_corpus(root)
+    corpus = corpus.load_corpus(root)
     for doc_id in corpus.texts:
         layers = {shape.name: corpus.records(shape, doc_id) for shape in schema.ANNOTATION_LAYERS}
         yield doc_id, convert.records_to_result(doc_id, layers)

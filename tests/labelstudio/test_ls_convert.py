@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newscorpus import schema, store
+from newscorpus import corpus, schema
 from newscorpus.labelstudio import config, convert
 from newscorpus.labelstudio.convert import ConversionError
 
@@ -17,14 +17,14 @@ EMOJI_DOC = "ls-001"
 
 
 def _document(root: Path, doc_id: str):
-    corpus = store.load_corpus(root)
+    corpus = corpus.load_corpus(root)
     layers = {shape.name: corpus.records(shape, doc_id) for shape in schema.ANNOTATION_LAYERS}
     return corpus.texts[doc_id], layers
 
 
 def _annotation_only(layers):
     return {
-        shape.name: store.dumps_records(shape, [{k: r[k] for k in convert.annotation_fields(shape)} for r in layers[shape.name]])
+        shape.name: corpus.dumps_records(shape, [{k: r[k] for k in convert.annotation_fields(shape)} for r in layers[shape.name]])
         for shape in schema.ANNOTATION_LAYERS
     }
 
@@ -40,7 +40,7 @@ def test_fixture_documents_round_trip_with_every_annotation_field(doc_id):
 
 
 def test_real_gold_round_trips_with_every_annotation_field():
-    corpus = store.load_corpus(REPO_ROOT)
+    corpus = corpus.load_corpus(REPO_ROOT)
     for doc_id, text in corpus.texts.items():
         layers = {shape.name: corpus.records(shape, doc_id) for shape in schema.ANNOTATION_LAYERS}
         if not any(layers.values()):

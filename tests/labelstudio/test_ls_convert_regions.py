@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newscorpus import schema, store
+from newscorpus import corpus, schema
 from newscorpus.labelstudio import config, convert
 from newscorpus.labelstudio.convert import ConversionError
 
@@ -19,7 +19,7 @@ DOC = "ls-001"
 
 
 def _result() -> tuple[str, list[dict]]:
-    corpus = store.load_corpus(FIXTURE_ROOT)
+    corpus = corpus.load_corpus(FIXTURE_ROOT)
     layers = {shape.name: corpus.records(shape, DOC) for shape in schema.ANNOTATION_LAYERS}
     return corpus.texts[DOC], convert.records_to_result(DOC, layers)
 

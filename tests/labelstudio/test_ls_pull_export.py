@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newscorpus import schema, store
+from newscorpus import corpus, schema
 from newscorpus.labelstudio import convert
 
 
@@ -16,7 +16,7 @@ EMAIL = "lead@example.org"
 
 
 def _export(root: Path, annotators=(EMAIL,)) -> list[dict]:
-    corpus = store.load_corpus(root)
+    corpus = corpus.load_corpus(root)
     tasks = []
     for n, (doc_id, text) in enumerate(corpus.texts.items(), start=1):
         layers = {shape.name: corpus.records(shape, doc_id) for shape in schema.ANNOTATION_LAYERS}
@@ -112,5 +112,5 @@ def test_a_new_entity_pulled_from_label_studio_gets_an_entity_table_row(run, roo
         if item.get("id") == "m-002" and item["from_name"] == "entity_entity_id":
             item["value"]["text"] = ["russian-people"]
     assert _pull(run, root, tasks, "--write") == 0
-    table = {r["entity_id"]: r for r in (line.record for line in store.read_jsonl(store.Layout(root).entity_table_path))}
+    table = {r["entity_id"]: r for r in (line.record for line in corpus.iter_lines(corpus.Layout(root).entity_table_path))}
     assert (table["russian-people"]["label"], table["russian-people"]["method"]) == ("NORP", schema.LABELSTUDIO_METHOD)

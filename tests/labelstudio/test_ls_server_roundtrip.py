@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newscorpus import schema, store
+from newscorpus import corpus, schema
 from newscorpus.labelstudio import config, convert
 from newscorpus.labelstudio.agreement import agreement
 from newscorpus.labelstudio.client import export_to_file, find_project, read_export
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.labelstudio
 
 
 def _annotation_files(root: Path) -> dict[str, bytes]:
-    folder = store.Layout(root).annotations_dir
+    folder = corpus.Layout(root).annotations_dir
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
@@ -66,10 +66,10 @@ def test_pushed_results_pass_the_sdk_label_interface_validation(ls_env, run, roo
 def test_offsets_after_an_emoji_and_curly_quotes_survive_the_server(ls_env, run, root, title, sdk, tmp_path):
     assert run(root, "ls", "push", "--title", title) == 0
     task = next(t for t in _export(sdk, title, tmp_path) if t["data"]["doc_id"] == "ls-001")
-    text = store.read_text(store.Layout(root).text_path("ls-001"))
+    text = corpus.read_text(corpus.Layout(root).text_path("ls-001"))
     assert task["data"]["text"] == text
     pulled = convert.result_to_records("ls-001", text, task["annotations"][0]["result"])
-    local = store.load_corpus(root).records(schema.ENTITY_MENTION, "ls-001")
+    local = corpus.load_corpus(root).records(schema.ENTITY_MENTION, "ls-001")
     assert [(m["start"], m["end"], m["text"]) for m in pulled[schema.ENTITY_MENTION.name]] == [
         (m["start"], m["end"], m["text"]) for m in local
     ]
@@ -86,7 +86,7 @@ def test_a_second_annotators_edit_pulls_as_exactly_those_two_changes(ls_env, run
         '- entities ls-001 m-002 "New Delhi"',
         "~ figures ls-001 f-002 value: 65000000000 -> 70000000000",
     ]
-    figure = next(r for r in store.load_corpus(root).records(schema.FIGURE, "ls-001") if r["figure_id"] == "f-002")
+    figure = next(r for r in corpus.load_corpus(root).records(schema.FIGURE, "ls-001") if r["figure_id"] == "f-002")
     assert (figure["value"], figure["annotator"], figure["method"]) == (70000000000, email, schema.LABELSTUDIO_METHOD)
 
 
@@ -132,10 +132,10 @@ def test_re_push_is_idempotent(ls_env, run, root, title, sdk, tmp_path):
 
 def test_re_push_after_a_local_change_updates_the_annotation_in_place(ls_env, run, root, title, sdk, tmp_path):
     assert run(root, "ls", "push", "--title", title) == 0
-    path = store.Layout(root).layer_path(schema.FIGURE, "ls-002")
-    records = [line.record for line in store.read_jsonl(path)]
+    path = corpus.Layout(root).layer_path(schema.FIGURE, "ls-002")
+    records = [line.record for line in corpus.iter_lines(path)]
     records[0]["value"] = 26
-    store.write_records(path, schema.FIGURE, records)
+    corpus.write_records(path, schema.FIGURE, records)
     assert run(root, "ls", "push", "--title", title) == 0
     task = next(t for t in _export(sdk, title, tmp_path) if t["data"]["doc_id"] == "ls-002")
     assert len(task["annotations"]) == 1
@@ -159,16 +159,16 @@ def test_a_record_changed_locally_and_in_label_studio_is_a_conflict_not_overwrit
         if item.get("id") == "s-002" and item["from_name"] == "stance_polarity":
             item["value"]["choices"] = ["neutral"]
     sdk.annotations.update(id=annotation["id"], result=annotation["result"])
-    path = store.Layout(root).layer_path(schema.STANCE, "ls-002")
-    records = [line.record for line in store.read_jsonl(path)]
+    path = corpus.Layout(root).layer_path(schema.STANCE, "ls-002")
+    records = [line.record for line in corpus.iter_lines(path)]
     records[1]["polarity"] = "against"
-    store.write_records(path, schema.STANCE, records)
+    corpus.write_records(path, schema.STANCE, records)
     local = path.read_bytes()
     assert run(root, "ls", "pull", "--title", title, "--write") == 1
     assert "conflict: stances ls-002 s-002" in capsys.readouterr().err
     assert path.read_bytes() == local
     assert run(root, "ls", "pull", "--title", title, "--write", "--force") == 0
-    assert [line.record["polarity"] for line in store.read_jsonl(path)][1] == "neutral"
+    assert [line.record["polarity"] for line in corpus.iter_lines(path)][1] == "neutral"
 
 
 def test_the_api_key_is_never_printed(ls_env, run, root, title, capsys):

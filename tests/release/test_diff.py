@@ -113,7 +113,7 @@ def test_json_output_lists_changes_with_old_and_new_values(history: Path, capsys
 
 def test_an_unknown_revision_exits_1_naming_it(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--root", str(history), "diff", "HEAD", "no-such-tag"]) == 1
-    assert "'no-such-tag' is neither a folder nor a git revision" in capsys.readouterr().err
+    assert "'no-such-tag' is neither a folder, a release version nor a git revision" in capsys.readouterr().err
 
 
 def test_a_folder_and_a_revision_cannot_be_compared(history: Path) -> None:

@@ -121,7 +121,7 @@ def test_errata_records_have_the_schema_fields_in_order(second, fx) -> None:
 def test_the_second_changelog_entry_quotes_the_diff_since_the_previous_tag(second) -> None:
     text = (second.root / "CHANGELOG.md").read_text(encoding="utf-8")
     assert (
-        "## [1.1.0] - 2026-02-01\n\n### Data changes since v1.0.0\n\n"
+        "## [1.1.0] - 2026-02-01\n\n### Data changes since 1.0.0\n\n"
         "- manifest: 0 added, 0 removed, 0 changed (2 -> 2 records)\n"
         "- entity_table: 0 added, 0 removed, 0 changed (4 -> 4 records)\n"
         "- entities: 0 added, 0 removed, 0 changed (7 -> 7 records)\n"
@@ -157,7 +157,7 @@ def test_a_version_not_greater_than_the_current_one_is_refused(release_repo: Pat
 
 def test_a_version_not_greater_than_the_last_release_tag_is_refused(release_repo: Path, fx) -> None:
     fx.git(release_repo, "tag", "v2.0.0")
-    _refused(release_repo, "1.5.0", r"not greater than the last release tag v2\.0\.0")
+    _refused(release_repo, "1.5.0", r"not greater than the last release 2\.0\.0")
 
 
 def test_a_malformed_version_is_refused(release_repo: Path) -> None:
@@ -231,3 +231,39 @@ def test_records_added_to_a_new_document_are_not_errata(git_root: Path, fx) -> N
     result = diff.diff(git_root, "HEAD~1", "HEAD")
     errata = release.errata_records(result, "1.1.0", "1.0.0", DAY_2, released_docs={"d1", "d2"})
     assert [(e["doc_id"], e["record_id"], e["fix_type"]) for e in errata] == [("d2", "m-009", "added")]
+
+
+# --------------------------------------------------------------------------- clones without tags
+
+
+@pytest.fixture(scope="module")
+def untagged(tmp_path_factory: pytest.TempPathFactory, fx) -> SimpleNamespace:
+    """Release 1.0.0, drop its tag (as a clone or mirror without tags has none), correct two records, release 1.1.0."""
+    base = tmp_path_factory.mktemp("untagged")
+    root = fx.make_release_repo(base / "repo")
+    release.release(root, "1.0.0", date=DAY_1, out=base / "export-1.0.0")
+    fx.git(root, "tag", "-d", "v1.0.0")
+    _correct_two_records(root, fx)
+    release.release(root, "1.1.0", date=DAY_2, out=base / "export-1.1.0")
+    return SimpleNamespace(root=root)
+
+
+def test_without_tags_the_last_release_is_found_from_its_checksum_file(untagged) -> None:
+    changelog = (untagged.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## [1.1.0] - 2026-02-01\n\n### Data changes since 1.0.0\n\n" in changelog
+    assert "- figures: 0 added, 0 removed, 1 changed (1 -> 1 records)" in changelog
+
+
+def test_without_tags_a_version_not_greater_than_the_last_release_is_refused(untagged, fx) -> None:
+    fx.git(untagged.root, "tag", "-d", "v1.1.0")
+    _refused(untagged.root, "1.0.5", r"not greater than the current version 1\.1\.0")
+    assert release.released_versions(untagged.root) == ["1.0.0", "1.1.0"]
+
+
+def test_without_tags_diff_takes_release_versions(untagged, capsys: pytest.CaptureFixture[str]) -> None:
+    from newscorpus.cli import main
+
+    assert main(["--root", str(untagged.root), "diff", "1.0.0", "1.1.0"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("newscorpus diff 1.0.0 1.1.0\n")
+    assert '~ d1/f-001: measured: "length of Putin\'s visit to India" -> "length of the visit"' in out

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from newscorpus.corpus import CorpusError
 from newscorpus import stats
 from newscorpus.cli import main
 from newscorpus.version import CORPUS_VERSION
@@ -74,14 +75,14 @@ def test_a_label_outside_its_inventory_is_an_error_naming_file_line_and_value(co
     path = corpus_root / "annotations" / "figures" / "d1.jsonl"
     record = json.loads(path.read_text(encoding="utf-8"))
     fx.write_jsonl(path, [{**record, "kind": "AMOUNT"}])
-    with pytest.raises(stats.StatsError, match=r"annotations/figures/d1\.jsonl:1: field 'kind' has 'AMOUNT'"):
+    with pytest.raises(CorpusError, match=r"annotations/figures/d1\.jsonl, record '[^']+': field 'kind' has 'AMOUNT'"):
         stats.compute(corpus_root)
 
 
 def test_invalid_json_is_an_error_naming_file_and_line(corpus_root: Path) -> None:
     path = corpus_root / "annotations" / "entities" / "d2.jsonl"
     path.write_text(path.read_text(encoding="utf-8") + "{oops\n", encoding="utf-8")
-    with pytest.raises(stats.StatsError, match=r"annotations/entities/d2\.jsonl:4: invalid JSON"):
+    with pytest.raises(CorpusError, match=r"annotations/entities/d2\.jsonl:4: invalid JSON"):
         stats.compute(corpus_root)
 
 

@@ -1,17 +1,28 @@
-"""The per-line JSON reader the validator streams with accepts and rejects exactly what json.loads does."""
+"""The one JSONL reader (``corpus.iter_lines``): what it yields for every kind of line and file."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-from newscorpus import store
+import pytest
+
+from newscorpus import corpus, schema
 
 
-def _lines(tmp_path: Path, content: str) -> list[tuple[int, dict | None, str | None]]:
+def _lines(tmp_path: Path, content: str | bytes) -> list[tuple[int, dict | None, str | None]]:
     path = tmp_path / "f.jsonl"
-    path.write_text(content, encoding="utf-8")
-    return list(store.iter_json_lines(path))
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return [(line.no, line.record, line.error) for line in corpus.iter_lines(path)]
+
+
+def _json_error(text: str) -> str:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"invalid JSON: {exc.msg} (column {exc.colno})"
+    raise AssertionError("valid JSON")
 
 
 def test_blank_and_whitespace_lines_are_skipped(tmp_path):
@@ -22,21 +33,60 @@ def test_leading_and_trailing_json_whitespace_is_accepted(tmp_path):
     assert _lines(tmp_path, ' \t{"a": 1} \r\n') == [(1, {"a": 1}, None)]
 
 
+def test_lines_end_at_a_lone_carriage_return_as_text_mode_reads_them(tmp_path):
+    assert _lines(tmp_path, '{"a": 1}\r{"b": 2}') == [(1, {"a": 1}, None), (2, {"b": 2}, None)]
+
+
 def test_trailing_data_is_reported_as_json_loads_words_it(tmp_path):
-    try:
-        json.loads('{"a": 1} x')
-    except json.JSONDecodeError as exc:
-        expected = f"invalid JSON: {exc.msg} (column {exc.colno})"
-    assert _lines(tmp_path, '{"a": 1} x\n') == [(1, None, expected)]
+    assert _lines(tmp_path, '{"a": 1} x\n') == [(1, None, _json_error('{"a": 1} x'))]
 
 
 def test_a_line_that_is_not_an_object_is_reported(tmp_path):
     assert _lines(tmp_path, "[1, 2]\n") == [(1, None, "expected a JSON object, got list")]
 
 
-def test_read_jsonl_gives_the_same_lines_with_their_path(tmp_path):
+def test_numbers_json_reads_but_msgspec_refuses_are_read_as_json_reads_them(tmp_path):
+    [(_, record, error)] = _lines(tmp_path, '{"a": NaN, "b": 1e400}\n')
+    assert error is None and record["a"] != record["a"] and record["b"] == float("inf")
+
+
+def test_a_line_that_is_not_utf8_is_reported_with_its_line_and_byte(tmp_path):
+    assert _lines(tmp_path, b'{"a": 1}\n{"b": "\xff"}\n') == [(1, {"a": 1}, None), (2, None, "not UTF-8: invalid start byte at byte 7 of the line")]
+
+
+def test_deeply_nested_json_is_reported_not_raised(tmp_path):
+    [(no, record, error)] = _lines(tmp_path, "[" * 100_000 + "]" * 100_000 + "\n")
+    assert (no, record) == (1, None) and error == "invalid JSON: nested too deeply"
+
+
+def test_a_missing_file_has_no_lines(tmp_path):
+    assert list(corpus.iter_lines(tmp_path / "absent.jsonl")) == []
+
+
+def test_a_folder_where_a_file_belongs_is_an_error(tmp_path):
+    (tmp_path / "f.jsonl").mkdir()
+    with pytest.raises(corpus.CorpusError, match="is a folder"):
+        list(corpus.iter_lines(tmp_path / "f.jsonl"))
+
+
+def test_a_fifo_where_a_file_belongs_is_an_error_and_does_not_hang(tmp_path):
+    os.mkfifo(tmp_path / "f.jsonl")
+    with pytest.raises(corpus.CorpusError, match="is a FIFO"):
+        list(corpus.iter_lines(tmp_path / "f.jsonl"))
+
+
+def test_a_link_out_of_the_root_is_an_error(tmp_path):
+    outside = tmp_path / "outside.jsonl"
+    outside.write_text('{"a": 1}\n')
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "f.jsonl").symlink_to(outside)
+    with pytest.raises(corpus.CorpusError, match="outside the corpus root"):
+        list(corpus.iter_lines(root / "f.jsonl", root))
+
+
+def test_a_record_of_its_shape_fits_the_typed_record(tmp_path):
+    record = {"exception_id": "x-1", "check": schema.UNCOVERED_DIGIT, "start": 0, "end": 1, "text": "1", "reason": "r", "annotator": "a", "method": "manual"}
     path = tmp_path / "f.jsonl"
-    path.write_text('{"a": 1}\n{bad\n', encoding="utf-8")
-    assert [(line.path, line.line_no, line.record, line.error) for line in store.read_jsonl(path)] == [
-        (path, n, record, error) for n, record, error in store.iter_json_lines(path)
-    ]
+    path.write_text(json.dumps(record) + "\n" + json.dumps({**record, "check": "nope"}) + "\n")
+    assert [line.fits for line in corpus.iter_lines(path, shape=schema.EXCEPTION)] == [True, False]

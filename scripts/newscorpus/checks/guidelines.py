@@ -8,9 +8,8 @@
 
 The surface-form check needs every name in the corpus before it can scan any
 text, so it runs as a second pass over the documents; between the passes only
-the small ``FormIndex`` (name form -> label counts) is kept in memory, and each
-document's ``SurfaceInputs`` (its labelled spans and waivers, about 30 bytes a
-mention) wait in a spill file, so the second pass re-reads texts but no annotation file.
+the small ``FormIndex`` (name form -> label counts) is kept in memory, and the
+second pass reads each document's text, mentions and exceptions again.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, NamedTuple
+from typing import NamedTuple
 
 from .. import schema
 from .records import Rec
@@ -56,10 +55,7 @@ def check_digits(text: str, figures: list[Rec], exceptions: list[Rec], text_out:
     waivers = exceptions_for(schema.UNCOVERED_DIGIT, exceptions)
     in_figure = _mask(len(text), _spans(figures))
     covered = _mask(len(text), _spans(waivers), base=in_figure)
-    if _all_digits_covered(text, covered):
-        matches = []  # the common case, decided without scanning the text with a regex
-    else:
-        matches = [match for match in _DIGITS.finditer(text) if covered.find(0, match.start(), match.end()) != -1]
+    matches = [match for match in _DIGITS.finditer(text) if covered.find(0, match.start(), match.end()) != -1]
     for match in matches:
         for start, end in _uncovered_runs(match.start(), match.end(), covered):
             out_line = line_of(text, start)
@@ -78,24 +74,6 @@ def check_digits(text: str, figures: list[Rec], exceptions: list[Rec], text_out:
                 f"{schema.UNCOVERED_DIGIT} exception over {rec.get('text')!r} waives nothing: its span has no digit outside a figure",
                 rec.record_id(schema.EXCEPTION),
             )
-
-
-_ASCII_DIGITS = bytes(1 if chr(i).isdecimal() else 0 for i in range(256))
-"""bytes.translate table: 1 for the ASCII digits, 0 for every other byte."""
-
-
-def _all_digits_covered(text: str, covered: bytearray) -> bool:
-    """Whether every decimal digit of the text lies at a covered offset, tested in C.
-
-    ``re``'s ``\\d+`` scan costs about 0.1 microseconds a character; a one-byte-per-character
-    digit mask (non-ASCII characters encoded as ``?``) ANDed with the uncovered offsets as big
-    integers costs a hundredth of that.  A text with a non-ASCII decimal digit (Arabic-Indic,
-    Devanagari, ...) returns False so that the regex, which knows every digit, decides.
-    """
-    if not text.isascii() and any(char.isdecimal() and not char.isascii() for char in set(text)):
-        return False
-    digits = text.encode("ascii", "replace").translate(_ASCII_DIGITS)
-    return not int.from_bytes(digits, "big") & ~int.from_bytes(covered, "big")
 
 
 def _uncovered_runs(start: int, end: int, covered: bytearray) -> list[tuple[int, int]]:
@@ -151,22 +129,18 @@ class FormIndex:
     _expected: dict[str, str] = field(default_factory=dict)
 
     def add_mentions(self, mentions: list[Rec]) -> None:
-        name_type = schema.NAME_MENTION_TYPE
-        self.add_forms(
-            (rec.data["text"], rec.data["label"])
-            for rec in mentions
-            if rec.span_ok and rec.data.get("mention_type") == name_type and rec.ok("label", "mention_type")
-        )
-
-    def add_forms(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Count a document's (name form, label) pairs, tallied first so each distinct pair costs one update."""
+        """Count the (name form, label) pairs of a document's usable name mentions."""
         self._pattern, self._expected = None, {}  # derived from the labels, so stale once they grow
-        labels = self.labels
-        for (form, label), count in Counter(pairs).items():
-            counts = labels.get(form)
-            if counts is None:
-                counts = labels[form] = Counter()
-            counts[label] += count
+        for rec in mentions:
+            if rec.span_ok and rec.get("mention_type") == schema.NAME_MENTION_TYPE and rec.ok("label", "mention_type"):
+                self.labels.setdefault(rec.data["text"], Counter())[rec.data["label"]] += 1
+
+    def merge(self, labels: dict[str, Counter]) -> None:
+        """Add another index's counts (a document checked in another process)."""
+        if labels:
+            self._pattern, self._expected = None, {}
+        for form, counts in labels.items():
+            self.labels.setdefault(form, Counter()).update(counts)
 
     def expected_label(self, form: str) -> str:
         """The most frequent label of a form; ties go to the label first in the inventory."""
@@ -237,11 +211,8 @@ class Waiver(NamedTuple):
 
 
 class SurfaceInputs(NamedTuple):
-    """What the surface-form check needs of one document besides its text (plain data: it is spilled
-    to disk between the passes): the usable mentions as columns, in file order, and the waivers.
-
-    Columns rather than one tuple per mention: they are spilled and read back in bulk, and the scan
-    tests an occurrence against ``set(zip(starts, ends, labels))`` built in one call."""
+    """What the surface-form check needs of one document besides its text: the usable mentions
+    as columns, in file order, and the waivers."""
 
     starts: tuple[int, ...]
     ends: tuple[int, ...]
@@ -274,24 +245,14 @@ def surface_inputs(mentions: list[Rec], exceptions: list[Rec]) -> SurfaceInputs:
     )
 
 
-def check_surface_forms(
-    text: str, inputs: SurfaceInputs, forms: FormIndex, reporters: Callable[[], tuple[FileReporter, FileReporter]]
-) -> None:
-    """Every whole-word occurrence of an annotated name carries the name's label, or is waived.
-
-    ``reporters`` makes the text's and the exception file's reporters, only when there is
-    something to report: nearly every document has nothing, and they cost more than its check.
-    """
+def check_surface_forms(text: str, inputs: SurfaceInputs, forms: FormIndex, text_out: FileReporter, exc_out: FileReporter) -> None:
+    """Every whole-word occurrence of an annotated name carries the name's label, or is waived."""
     if not forms.labels:
         return
     labelled = set(zip(inputs.starts, inputs.ends, inputs.labels))
     waivers = inputs.waivers
     expected_of = forms.expected_labels()
     matches = list(forms.pattern().finditer(text))
-    found = zip(map(re.Match.start, matches), map(re.Match.end, matches), map(expected_of.__getitem__, map(re.Match.group, matches)))
-    if not waivers and labelled.issuperset(found):
-        return  # the common case, decided in C: every occurrence carries its form's label, and nothing to waive
-    text_out, exc_out = reporters()
     used: set[int] = set()
     for match in matches:
         form = match.group()

@@ -8,41 +8,21 @@ the schema therefore changes what is checked without touching this module.
 
 from __future__ import annotations
 
-import functools
 import math
-import operator
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator
 
-from .. import schema, store
+from .. import corpus, schema
 from ..schema import Field, RecordShape
 from .iso8601 import is_calendar_date, is_iso8601
 from .report import FileReporter
 
 # A doc_id names files (corpus/<doc_id>.txt), so it must not be able to climb out of its folder.
 _DOC_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-
-
-T = TypeVar("T")
-
-
-def per_shape(derive: Callable[[RecordShape], T]) -> Callable[[RecordShape], T]:
-    """Memoise a derivation from a record shape, keyed by the shape's name.
-
-    These derivations run for every record; hashing a frozen shape itself would walk
-    every field, inventory and label each time.
-    """
-    results: dict[str, T] = {}
-
-    @functools.wraps(derive)
-    def cached(shape: RecordShape) -> T:
-        if shape.name not in results:
-            results[shape.name] = derive(shape)
-        return results[shape.name]
-
-    return cached
+MAX_DOC_ID_LENGTH = 200
+"""A doc_id names files such as ``<doc_id>.jsonl``; most file systems allow 255 bytes a name."""
 
 
 @dataclass(slots=True)
@@ -55,8 +35,7 @@ class Rec:
     span_ok: bool = False  # every span's offsets are in range and match the stored text
 
     def ok(self, *names: str) -> bool:
-        bad = self.bad
-        return not bad or not any(name in bad for name in names)
+        return not self.bad or not any(name in self.bad for name in names)
 
     def get(self, name: str) -> Any:
         return self.data.get(name)
@@ -68,17 +47,26 @@ class Rec:
 
 # --------------------------------------------------------------------------- level 1
 
+_INT32 = range(-(2**31), 2**31)
+"""Offsets and other int fields are exported as int32."""
+
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A JSON number the export can hold as a float64."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an integer beyond the largest double
+        return False
 
 
-# kind -> (what the message says was expected, test); built once, this runs for every field of every record.
+# kind -> (what the message says was expected, test)
 _KIND_TESTS: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "string": ("a string", lambda v: isinstance(v, str)),
     "date": ("a date string", lambda v: isinstance(v, str)),
     "label": ("a label string", lambda v: isinstance(v, str)),
-    "int": ("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool)),
+    "int": ("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool) and v in _INT32),
     "float": ("a finite number", _is_number),
     "bool": ("true or false", lambda v: isinstance(v, bool)),
     "string_list": ("a list of strings", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)),
@@ -92,6 +80,8 @@ def _type_problem(f: Field, value: Any) -> str | None:
     description, fits = _KIND_TESTS[f.kind]
     if fits(value):
         return None
+    if f.kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+        description = "an integer between -2^31 and 2^31-1"
     return f"is {json_type(value)} {_short(value)}, expected {description}" + (" or null" if f.nullable else "")
 
 
@@ -115,130 +105,66 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-@per_shape
-def _field_names(shape: RecordShape) -> frozenset[str]:
-    return frozenset(shape.field_names)
-
-
-@per_shape
-def _label_fields(shape: RecordShape) -> tuple[tuple[Field, frozenset[str]], ...]:
-    """Each label field with its inventory's names as a set (``Inventory.__contains__`` builds a list)."""
-    return tuple((f, frozenset(f.inventory.names)) for f in shape.label_fields if f.inventory is not None)
-
-
-_MISSING = object()
-
-# kind -> the exact Python types json.loads gives for a fitting value.  A value of another type
-# (or a missing one) goes to ``_type_problem``, which decides and words the finding; this table
-# only lets the common, fitting case through without building anything.
-_KIND_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "date": (str,),
-    "label": (str,),
-    "int": (int,),
-    "float": (int, float),
-    "bool": (bool,),
-    "string_list": (list,),
-}
-
-
-def _finite_or_not_float(value: Any) -> bool:
-    return type(value) is not float or math.isfinite(value)
-
-
-def _none_or_strings(value: Any) -> bool:
-    return value is None or set(map(type, value)) <= {str}
-
-
-# kind -> a second test for the values whose type alone does not prove them fit
-_KIND_DEEP_TESTS: dict[str, Callable[[Any], bool]] = {"float": _finite_or_not_float, "string_list": _none_or_strings}
-
-
-@dataclass
-class _ShapeTypes:
-    """What ``check_shape`` needs of a shape, derived once: per-field type tests and a signature cache.
-
-    A record whose fields are exactly the shape's and whose value types (in field order) form a
-    signature already seen to fit needs only the deeper tests of its float and list fields; the
-    number of distinct signatures is small (nullable fields times int/float), so the cache stays tiny.
-    """
-
-    names: tuple[str, ...]
-    specs: tuple[tuple[str, Field, frozenset[type], Callable[[Any], bool] | None], ...]
-    values: Callable[[dict[str, Any]], tuple[Any, ...]]  # the fields' values in field order; KeyError when one is missing
-    fitting: dict[tuple[type, ...], tuple[tuple[str, Callable[[Any], bool]], ...] | None] = field(default_factory=dict)
-
-    def deep_tests(self, signature: tuple[type, ...]) -> tuple[tuple[str, Callable[[Any], bool]], ...] | None:
-        """None when the signature does not fit; else the deeper tests its values still need
-        (only a float can be NaN, only a list can hold a non-string): usually none at all."""
-        known = self.fitting.get(signature, _MISSING)  # one hash of the signature on the common path
-        if known is not _MISSING:
-            return known  # type: ignore[return-value]
-        fits = all(t in types for t, (_, _, types, _) in zip(signature, self.specs))
-        deep = tuple((name, test) for t, (name, _, _, test) in zip(signature, self.specs) if test is not None and t in (float, list))
-        self.fitting[signature] = deep if fits else None
-        return self.fitting[signature]
-
-
-@per_shape
-def _shape_types(shape: RecordShape) -> _ShapeTypes:
-    specs = []
-    for f in shape.fields:
-        types = frozenset(_KIND_TYPES[f.kind] + ((type(None),) if f.nullable else ()))
-        specs.append((f.name, f, types, _KIND_DEEP_TESTS.get(f.kind)))
-    names = tuple(shape.field_names)
-    getter = operator.itemgetter(*names)
-    return _ShapeTypes(names, tuple(specs), getter if len(names) > 1 else lambda data: (getter(data),))
-
-
 def check_shape(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
     """Missing, unknown and wrongly typed fields; marks the unusable ones in ``rec.bad``."""
     data = rec.data
-    types = _shape_types(shape)
-    if len(data) == len(types.names):
-        try:
-            deep = types.deep_tests(tuple(map(type, types.values(data))))
-        except KeyError:  # a field is missing (and an unknown one present): the loop below says which
-            deep = None
-        if deep is not None and all(test(data[name]) for name, test in deep):
-            return  # the common case, decided without a per-field loop
-    for name, f, types_ok, deep in types.specs:
-        value = data.get(name, _MISSING)
-        if type(value) in types_ok and (deep is None or deep(value)):
+    for f in shape.fields:
+        if f.name not in data:
+            out.add("missing-field", rec.line, f"{shape.name} record lacks field '{f.name}' ({f.kind})", rec.record_id(shape))
+            rec.bad.add(f.name)
             continue
-        if value is _MISSING:
-            out.add("missing-field", rec.line, f"{shape.name} record lacks field '{name}' ({f.kind})", rec.record_id(shape))
-            rec.bad.add(name)
-            continue
-        problem = _type_problem(f, value)
+        problem = _type_problem(f, data[f.name])
         if problem:
-            out.add("wrong-type", rec.line, f"field '{name}' {problem}", rec.record_id(shape))
-            rec.bad.add(name)
-    known = _field_names(shape)
-    if data.keys() <= known:
-        return
+            out.add("wrong-type", rec.line, f"field '{f.name}' {problem}", rec.record_id(shape))
+            rec.bad.add(f.name)
+    known = shape.field_names
     for name in data:
         if name not in known:
             out.add(
                 "unknown-field",
                 rec.line,
-                f"unknown field '{name}'; {shape.name} records have: {', '.join(shape.field_names)}",
+                f"unknown field '{name}'; {shape.name} records have: {', '.join(known)}",
                 rec.record_id(shape),
             )
 
 
-def iter_records(path: Path | str, shape: RecordShape, out: FileReporter) -> Iterator[Rec]:
-    """Parse a JSONL file lazily, reporting unreadable lines and shape problems as it goes.
+def iter_records(path: Path, shape: RecordShape, out: FileReporter, root: Path) -> Iterator[Rec]:
+    """Parse a JSONL file lazily, reporting unreadable lines and shape and label problems as it goes.
 
-    Lazy so that the manifest of a 100,000-document corpus is never held in memory at once.
+    A line the reader decoded as the shape's typed record needs none of the field, label and id
+    checks; every other line
+    goes through them, which word each problem.  A path that is not a regular file (or a link out
+    of ``root``) is one ``unreadable-file`` finding.
     """
-    for line_no, record, error in store.iter_json_lines(path):
-        if record is None:
-            out.add("invalid-json", line_no, error or "unreadable line")
+    try:
+        for line in corpus.iter_lines(path, root, shape):
+            if line.record is None:
+                out.add("invalid-json", line.no, line.error or "unreadable line")
+                continue
+            rec = Rec(line.no, line.record)
+            if not line.fits:
+                check_shape(shape, rec, out)
+                check_labels(shape, rec, out)
+                check_ids(shape, rec, out)
+            yield rec
+    except corpus.CorpusError as exc:
+        out.add("unreadable-file", None, str(exc).replace(str(root) + "/", ""))
+
+
+_ID = re.compile(schema.ID_PATTERN)
+
+
+def check_ids(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
+    """The record's own id and every entity id it holds are non-empty and plain (no space, control or markup)."""
+    for f in shape.id_fields:
+        value = rec.get(f.name)
+        if value is None or not rec.ok(f.name):
             continue
-        rec = Rec(line_no, record)
-        check_shape(shape, rec, out)
-        yield rec
+        for one in value if f.kind == "string_list" else (value,):
+            if not _ID.match(one):
+                out.add("invalid-id", rec.line, f"field '{f.name}' is {_short(one)}: an id is non-empty, without whitespace, control or markup characters", rec.record_id(shape))
+                rec.bad.add(f.name)
+                break
 
 
 # --------------------------------------------------------------------------- level 2
@@ -246,12 +172,10 @@ def iter_records(path: Path | str, shape: RecordShape, out: FileReporter) -> Ite
 
 def check_labels(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
     """Every value of a field with an inventory must be one of its names."""
-    data, bad = rec.data, rec.bad
-    for f, names in _label_fields(shape):
-        value = data.get(f.name)
-        if value is None or (bad and f.name in bad) or value in names:  # a wrongly typed value may be unhashable
+    for f in shape.label_fields:
+        value = rec.get(f.name)
+        if value is None or not rec.ok(f.name) or value in f.inventory:  # a wrongly typed value may be unhashable
             continue
-        assert f.inventory is not None
         out.add(
             "unknown-label",
             rec.line,
@@ -299,13 +223,8 @@ def check_spans(shape: RecordShape, rec: Rec, text: str, out: FileReporter) -> N
     rec.span_ok = all_ok and bool(shape.spans)
 
 
-@per_shape
-def _date_fields(shape: RecordShape) -> tuple[Field, ...]:
-    return tuple(f for f in shape.fields if f.kind == "date")
-
-
 def check_dates(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
-    for f in _date_fields(shape):
+    for f in shape.date_fields:
         value = rec.get(f.name)
         if rec.ok(f.name) and value is not None and not is_calendar_date(value):
             out.add("invalid-date", rec.line, f"field '{f.name}' is {value!r}, expected an ISO 8601 date YYYY-MM-DD", rec.record_id(shape))
@@ -315,6 +234,10 @@ def check_doc_id(rec: Rec, out: FileReporter) -> bool:
     """Whether the manifest record's doc_id can safely name its files."""
     doc_id = rec.get(schema.DOCUMENT.id_field)
     if not rec.ok(schema.DOCUMENT.id_field):
+        return False
+    if _DOC_ID.fullmatch(doc_id) and len(doc_id) > MAX_DOC_ID_LENGTH:
+        out.add("invalid-doc-id", rec.line, f"doc_id is {len(doc_id)} characters long; at most {MAX_DOC_ID_LENGTH}, so that its file names fit", _short(doc_id))
+        rec.bad.add(schema.DOCUMENT.id_field)
         return False
     if _DOC_ID.fullmatch(doc_id):
         return True
@@ -395,7 +318,7 @@ def check_unique_ids(shape: RecordShape, recs: Iterable[Rec], out: FileReporter)
     id_field = shape.id_field
     for rec in recs:
         record_id = rec.data.get(id_field)
-        if type(record_id) is not str or (rec.bad and id_field in rec.bad):
+        if not isinstance(record_id, str) or not rec.ok(id_field):
             continue
         if record_id in first_line:
             out.add("duplicate-id", rec.line, f"{shape.id_field} {record_id!r} already used on line {first_line[record_id]}", record_id)

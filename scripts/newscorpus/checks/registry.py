@@ -70,8 +70,15 @@ CHECKS: dict[str, CheckInfo] = _checks(
     CheckInfo("unlisted-text-file", 1, WARNING, "A corpus/*.txt file is not in the manifest, so no tool will use it."),
     CheckInfo("orphan-annotation-file", 1, ERROR, "An annotations/<layer>/<doc_id>.jsonl file names a document that is not in the manifest."),
     CheckInfo("duplicate-doc-id", 1, ERROR, "Two manifest records have the same doc_id."),
+    CheckInfo(
+        "unreadable-file",
+        1,
+        ERROR,
+        "A path where the layout expects a file holds a folder, a FIFO or a device, or is a symbolic link that leaves the root.",
+    ),
     # ---- level 2: each record on its own
-    CheckInfo("invalid-doc-id", 2, ERROR, "A doc_id is not a plain file stem (letters, digits, '.', '_', '-'), so it cannot name its files safely."),
+    CheckInfo("invalid-doc-id", 2, ERROR, "A doc_id is not a plain file stem (letters, digits, '.', '_', '-'; at most 200 characters), so it cannot name its files safely."),
+    CheckInfo("invalid-id", 2, ERROR, "A record id or entity id is empty or holds whitespace, control or markup characters."),
     CheckInfo("invalid-offset", 2, ERROR, "A span's offsets are negative, past the end of the text, or start >= end."),
     CheckInfo("span-text-mismatch", 2, ERROR, "A span's stored text differs from text[start:end]."),
     CheckInfo("span-whitespace", 2, WARNING, "A span starts or ends with whitespace."),

@@ -1,12 +1,8 @@
 """``newscorpus build``: validate, then write the Hugging Face export.
 
-The export is only ever published from a corpus the validator passes: the
-build writes while the validator reads (each file is parsed once), stops
-writing at the first error finding, and exits 1 with every error listed
-without touching the destination, so a published export never carries a
-known-bad annotation.  The build happens in a temporary folder next to the
-destination that is swapped in at the end, so a failure at any point leaves
-the previous export untouched.
+The export is only ever published from a corpus the validator passes: on any
+error finding the build exits 1 with every error listed, without touching the
+destination, so a published export never carries a known-bad annotation.
 """
 
 from __future__ import annotations
@@ -42,27 +38,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..checks.registry import ERROR
+    from ..corpus import CorpusError
     from ..validate import format_finding
     from .destination import DestinationError
-    from .exporter import build_atomically, print_alignment_warnings, start_tokenizer
+    from .exporter import ExportError, build_export, print_alignment_warnings
     from .parquet import ShardPolicy
-    from .rows import ExportError
 
     root: Path = args.root
     out: Path = args.out if args.out is not None else default_out(root)
     try:
         policy = ShardPolicy(max_shard_rows=args.max_shard_rows, max_shard_bytes=int(args.max_shard_mb * 1024 * 1024))
     except ValueError as exc:
-        print(f"newscorpus build: {exc}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
         return 2
-    tokenizer = _start_tokenizer_early(root, start_tokenizer)
     try:
-        outcome = build_atomically(root, out, policy, tokenizer)
+        outcome = build_export(root, out, policy)
     except DestinationError as exc:
         print(f"error: {exc}; nothing was written", file=sys.stderr)
         return 2
-    except ExportError as exc:
-        print(f"build failed: {exc}; {out} was not changed", file=sys.stderr)
+    except (ExportError, CorpusError, OSError) as exc:
+        print(f"error: build failed: {exc}; {out} was not changed", file=sys.stderr)
         return 1
     if outcome.result is None:
         errors = [format_finding(f) for f in outcome.findings if f.severity == ERROR]
@@ -75,15 +70,3 @@ def run(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{split} {n}" for split, n in result.documents.items())
     print(f"wrote {result.out} (documents: {counts})")
     return 0
-
-
-def _start_tokenizer_early(root: Path, start):  # type: ignore[no-untyped-def]
-    """Start the spaCy worker before validating (it loads while the validator runs).
-
-    Any failure here (a manifest the build cannot even read) is the validator's to
-    report: no worker is started, and validation refuses the build with the details.
-    """
-    try:
-        return start(root)
-    except Exception:  # noqa: BLE001 -- reported by the validator that runs next
-        return None

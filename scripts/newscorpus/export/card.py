@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import schema, store, texts
+from .. import corpus, schema, texts
 from ..version import CORPUS_VERSION
 from .features import CONFIGS, config_features, config_spec
 
@@ -238,5 +238,5 @@ def write_card(path: Path, result: "ExportResult") -> None:
     YAML back with the pure-Python loader for nothing (a large share of the build time).
     """
     data = card_data(result)
-    store.atomic_write_text(path, f"---\n{data.to_yaml()}\n---\n\n{card_body(result)}")
-    store.atomic_write_text(path.parent / LICENSE_FILE, f"# License\n\n{_text('license')}\n")
+    corpus.atomic_write_text(path, f"---\n{data.to_yaml()}\n---\n\n{card_body(result)}")
+    corpus.atomic_write_text(path.parent / LICENSE_FILE, f"# License\n\n{_text('license')}\n")

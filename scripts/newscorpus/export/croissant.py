@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import schema, store, texts
+from .. import corpus, schema, texts
 from ..version import CORPUS_VERSION
 from .features import CONFIGS, config_features, config_spec
 
@@ -282,4 +282,4 @@ def croissant(result: "ExportResult") -> dict[str, Any]:
 
 
 def write_croissant(path: Path, result: "ExportResult") -> None:
-    store.atomic_write_text(path, json.dumps(croissant(result), ensure_ascii=False, indent=2) + "\n")
+    corpus.atomic_write_text(path, json.dumps(croissant(result), ensure_ascii=False, indent=2) + "\n")

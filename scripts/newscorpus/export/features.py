@@ -50,6 +50,11 @@ SENTENCE_START = ExtraColumn("start", "int", "Start offset of the sentence's fir
 SENTENCE_END = ExtraColumn("end", "int", "End offset (exclusive) of the sentence's last token.")
 TOKENS = ExtraColumn("tokens", "string_list", "spaCy rule-based English tokens; whitespace-only tokens are left out.")
 NER_TAGS = ExtraColumn("ner_tags", "tag_list", "BIO tag per token over NAM (proper-name) mentions only; NOM and PRO mentions are not names.")
+ONTONOTES_TAGS = ExtraColumn(
+    "ner_tags",
+    "ontonotes_tag_list",
+    "BIO tag per token over the 18 OntoNotes 5 types: NAM mentions by entity label, figures by kind (DURATION folded into DATE).",
+)
 TOKEN_STARTS = ExtraColumn("token_starts", "int_list", "Start offset of each token in the document text.")
 TOKEN_ENDS = ExtraColumn("token_ends", "int_list", "End offset (exclusive) of each token in the document text.")
 
@@ -67,6 +72,8 @@ def _extra_feature(column: ExtraColumn) -> Any:
         return datasets.List(datasets.Value("int32"))
     if column.kind == "tag_list":
         return datasets.List(datasets.ClassLabel(names=schema.ner_tag_names()))
+    if column.kind == "ontonotes_tag_list":
+        return datasets.List(datasets.ClassLabel(names=schema.ontonotes_tag_names()))
     field = schema.Field(column.name, column.kind, column.description)
     return schema.record_features(schema.RecordShape(column.name, column.name, (field,)))[column.name]
 
@@ -135,9 +142,19 @@ CONFIGS: tuple[ConfigSpec, ...] = (
             for c in (DOC_ID, SENTENCE_ID, SENTENCE_START, SENTENCE_END, TOKENS, NER_TAGS, TOKEN_STARTS, TOKEN_ENDS)
         ),
     ),
+    ConfigSpec(
+        "ner_ontonotes",
+        "one sentence of `ner`, tagged over the 18 OntoNotes 5 types (names and figures)",
+        tuple(
+            _described(c)
+            for c in (DOC_ID, SENTENCE_ID, SENTENCE_START, SENTENCE_END, TOKENS, ONTONOTES_TAGS, TOKEN_STARTS, TOKEN_ENDS)
+        ),
+    ),
 )
 
 CONFIG_NAMES: tuple[str, ...] = tuple(c.name for c in CONFIGS)
+TOKEN_CONFIGS: tuple[str, ...] = ("ner", "ner_ontonotes")
+"""Configs with one row per sentence: the same tokens, tagged over different span sets."""
 
 
 def config_spec(name: str) -> ConfigSpec:
@@ -166,8 +183,9 @@ def config_features(name: str) -> "datasets.Features":
     import datasets
 
     spec = config_spec(name)
-    if name == "ner":
-        return datasets.Features({col: _extra_feature(_NER_COLUMNS[col]) for col, _ in spec.columns})
+    if name in TOKEN_CONFIGS:
+        columns = {**_NER_COLUMNS, "ner_tags": NER_TAGS if name == "ner" else ONTONOTES_TAGS}
+        return datasets.Features({col: _extra_feature(columns[col]) for col, _ in spec.columns})
     shape = _CONFIG_SHAPES[name]
     record = schema.record_features(shape)
     nested = {s.name: datasets.List(schema.record_features(s)) for s in NESTED_LAYERS} if name == "documents" else {}

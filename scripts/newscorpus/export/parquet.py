@@ -82,6 +82,7 @@ class SplitWriter:
 
         self._pa, self._pq = pa, pq
         self.folder, self.split, self.policy = folder, split, policy
+        self.features = features
         self.schema = arrow_schema(features, corpus_version)
         self.stats = SplitStats()
         self._batches: list[Any] = []
@@ -94,6 +95,11 @@ class SplitWriter:
         folder.mkdir(parents=True, exist_ok=True)
 
     # ------------------------------------------------------------------ rows in
+
+    def add_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Encode rows (ClassLabel names become ids, by ``Features.encode_batch``) and queue them."""
+        columns = {name: [row[name] for row in rows] for name in self.schema.names}
+        self.add_batch(self._pa.RecordBatch.from_pydict(self.features.encode_batch(columns), schema=self.schema))
 
     def add_batch(self, batch: "pa.RecordBatch") -> None:
         """Queue a batch; cut a row group once the queue reaches the row-group limits.

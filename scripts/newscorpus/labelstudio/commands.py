@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import schema, texts
-from ..store import CorpusError, Layout, canonical_record, read_records, read_text, write_records
+from ..corpus import CorpusError, Layout, canonical_record, read_records, read_text, write_records
 from ..version import CORPUS_VERSION
 
 DEFAULT_TITLE = texts.PRETTY_NAME

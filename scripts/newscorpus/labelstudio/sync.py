@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import schema
-from ..store import canonical_record, sort_key
+from ..corpus import canonical_record, sort_key
 from .convert import Record, annotation_fields
 
 STATE_NAME = ".labelstudio-sync.jsonl"

@@ -1,0 +1,397 @@
+"""The corpus on disk: its layout, the one reader of its files, and atomic canonical writing.
+
+Layout of a corpus root::
+
+    corpus/<doc_id>.txt                     verbatim article text (never rewritten)
+    corpus/manifest.jsonl                   one document record per line
+    annotations/entity_table.jsonl          corpus-wide entities
+    annotations/<layer>/<doc_id>.jsonl      entities, figures, stances, exceptions
+
+This module is the only code that parses the corpus's JSONL.  :func:`iter_lines` yields every
+non-blank line of a file as a :class:`Line`: the decoded JSON object, or the reason the line is
+not one (bad UTF-8, bad JSON, not an object, nested too deeply), so the validator can word a
+finding with file and line.  :func:`iter_documents` streams :class:`Document` values in manifest
+order for every command that reads a validated corpus; it raises :class:`CorpusError` (naming
+file, line and problem) on anything it cannot read.
+
+Files hold one JSON record per line with keys in schema order and records in a stable sort order,
+so that a git diff shows exactly the records that changed.  Writes go to a temp file in the same
+folder and are renamed into place, so a crash never leaves a half-written file behind, and they
+honour the process umask like any other file the user creates.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from . import schema
+from .schema import RecordShape
+
+Record = dict[str, Any]
+
+
+class CorpusError(Exception):
+    """A file of the corpus cannot be read as the layout requires; the message names file and line."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each file of a corpus root lives; the only place that spells these paths."""
+
+    root: Path
+
+    @property
+    def corpus_dir(self) -> Path:
+        return self.root / "corpus"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.corpus_dir / "manifest.jsonl"
+
+    @property
+    def annotations_dir(self) -> Path:
+        return self.root / "annotations"
+
+    @property
+    def entity_table_path(self) -> Path:
+        return self.annotations_dir / f"{schema.ENTITY.name}.jsonl"
+
+    @property
+    def errata_path(self) -> Path:
+        return self.annotations_dir / f"{schema.ERRATUM.name}.jsonl"
+
+    def text_path(self, doc_id: str) -> Path:
+        return self.corpus_dir / f"{doc_id}.txt"
+
+    def layer_dir(self, shape: RecordShape) -> Path:
+        return self.annotations_dir / shape.name
+
+    def layer_path(self, shape: RecordShape, doc_id: str) -> Path:
+        return self.layer_dir(shape) / f"{doc_id}.jsonl"
+
+    def relative(self, path: Path) -> str:
+        """A path as shown in findings and messages: relative to the root when inside it."""
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The corpus root: the nearest folder at or above ``start`` that has corpus/manifest.jsonl."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if Layout(candidate).manifest_path.is_file():
+            return candidate
+    return here
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def open_regular(path: Path, root: Path | None = None) -> int | None:
+    """A read-only descriptor of the regular file at ``path``; None when nothing is there.
+
+    Raises :class:`CorpusError` when something else stands there (a folder, a FIFO, a device), or,
+    given ``root``, when the path leads outside it through a symbolic link.  Opened non-blocking,
+    so a FIFO is recognised instead of hanging the reader.
+    """
+    if root is not None and path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        raise CorpusError(f"{path} is a symbolic link to {path.resolve()}, outside the corpus root")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise CorpusError(f"{path} is a folder, not a file") from None
+    except OSError as exc:
+        raise CorpusError(f"{path} cannot be read: {exc.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "not a regular file"
+        raise CorpusError(f"{path} is {kind}, not a file")
+    return fd
+
+
+def read_bytes(path: Path, root: Path | None = None) -> bytes | None:
+    """A regular file's bytes, None when it is missing; :class:`CorpusError` as :func:`open_regular`."""
+    fd = open_regular(path, root)
+    if fd is None:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
+def read_text(path: Path) -> str:
+    """The document text exactly as stored: bytes decoded as UTF-8, no newline translation."""
+    data = read_bytes(path)
+    if data is None:
+        raise CorpusError(f"{path}: no such file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One non-blank line of a JSONL file: the JSON object it holds, or why it holds none.
+
+    ``fits`` is True when the line was also decoded as the typed record of the shape it was read
+    for (:func:`schema.record_type`): every field present, no other, each of its kind and label.
+    """
+
+    no: int
+    record: Record | None
+    error: str | None = None
+    fits: bool = False
+
+
+_decode = msgspec.json.Decoder().decode
+
+
+def parse_line(raw: bytes) -> tuple[Any, str | None]:
+    """(value, None) for a line that is one JSON value, else (None, the reason).
+
+    msgspec decodes; whatever it refuses is decided and worded by ``json.loads``, which also
+    reads what msgspec does not (NaN, numbers beyond a double), so what a line means never
+    depends on which decoder read it.
+    """
+    try:
+        return _decode(raw), None
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        pass
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8: {exc.reason} at byte {exc.start} of the line"
+    try:
+        return json.loads(line), None
+    except json.JSONDecodeError as exc:
+        return None, f"invalid JSON: {exc.msg} (column {exc.colno})"
+    except RecursionError:
+        return None, "invalid JSON: nested too deeply"
+
+
+def iter_lines(path: Path, root: Path | None = None, shape: RecordShape | None = None) -> Iterator[Line]:
+    """Every non-blank line of a JSONL file, lazily; nothing when the file is missing.
+
+    Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (as text mode reads them).  A line that is
+    not a JSON object is yielded with ``record=None`` and the reason; a file that is not a regular
+    file raises :class:`CorpusError` before any line.  Given ``shape``, each line is also decoded
+    as its typed record, which sets :attr:`Line.fits`.
+    """
+    fd = open_regular(path, root)
+    if fd is None:
+        return
+    typed = msgspec.json.Decoder(schema.record_type(shape)).decode if shape is not None else None
+    with os.fdopen(fd, "rb") as handle:
+        no = 0
+        for chunk in handle:
+            for raw in chunk.splitlines():
+                no += 1
+                if not raw.strip():
+                    continue
+                value, error = parse_line(raw)
+                if error is None and not isinstance(value, dict):
+                    error = f"expected a JSON object, got {type(value).__name__}"
+                yield Line(no, value if error is None else None, error, error is None and typed is not None and _fits(typed, raw))
+
+
+def _fits(typed: Any, raw: bytes) -> bool:
+    try:
+        typed(raw)
+        return True
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return False
+
+
+def read_records(path: Path, root: Path | None = None, *, shown_as: str | None = None) -> list[Record]:
+    """Every record of a JSONL file ([] when it is missing); :class:`CorpusError` on the first bad line."""
+    records = []
+    for line in iter_lines(path, root):
+        if line.record is None:
+            raise CorpusError(f"{shown_as or path}:{line.no}: {line.error}")
+        records.append(line.record)
+    return records
+
+
+def sort_key(shape: RecordShape, record: Record) -> tuple:
+    """The canonical order of a layer's records (None sorts last)."""
+    return tuple((record.get(name) is None, record.get(name)) for name in shape.sort_fields)
+
+
+def canonical_order(shape: RecordShape, records: Iterable[Record]) -> list[Record]:
+    return sorted(records, key=lambda r: sort_key(shape, r))
+
+
+# --------------------------------------------------------------------------- documents
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document of a validated corpus: its manifest record, text and records per layer.
+
+    ``layers`` maps every name in :data:`schema.PER_DOCUMENT_SHAPES` to the records in canonical
+    order (a missing file is an empty layer).
+    """
+
+    manifest: Record
+    text: str
+    layers: dict[str, list[Record]]
+
+    @property
+    def doc_id(self) -> str:
+        return self.manifest[schema.DOCUMENT.id_field]
+
+    @property
+    def split(self) -> str:
+        return self.manifest["split"]
+
+    def records(self, shape: RecordShape) -> list[Record]:
+        return self.layers[shape.name]
+
+
+def iter_manifest(root: Path) -> Iterator[Record]:
+    """Manifest records in file order; :class:`CorpusError` when the root has no manifest or a bad line."""
+    layout = Layout(root)
+    path = layout.manifest_path
+    if not path.is_file():
+        raise CorpusError(f"{path}: no manifest (is {root} a corpus root?)")
+    for line in iter_lines(path, root):
+        if line.record is None:
+            raise CorpusError(f"{layout.relative(path)}:{line.no}: {line.error}")
+        yield line.record
+
+
+def read_document(root: Path, manifest: Record) -> Document:
+    layout = Layout(root)
+    doc_id = manifest[schema.DOCUMENT.id_field]
+    layers = {
+        shape.name: canonical_order(shape, read_records(layout.layer_path(shape, doc_id), root, shown_as=layout.relative(layout.layer_path(shape, doc_id))))
+        for shape in schema.PER_DOCUMENT_SHAPES
+    }
+    text_path = layout.text_path(doc_id)
+    if not text_path.exists():
+        raise CorpusError(f"{layout.relative(layout.manifest_path)}: document {doc_id!r} has no text file {layout.relative(text_path)}")
+    return Document(manifest, read_text(text_path), layers)
+
+
+def iter_documents(root: Path) -> Iterator[Document]:
+    """Every document of the corpus under ``root``, in manifest order, one at a time.
+
+    Run the validator first: this reader trusts record shapes and raises :class:`CorpusError`
+    only for what it cannot read at all.
+    """
+    for manifest in iter_manifest(root):
+        yield read_document(root, manifest)
+
+
+def read_entity_table(root: Path) -> list[Record]:
+    layout = Layout(root)
+    return read_records(layout.entity_table_path, root, shown_as=layout.relative(layout.entity_table_path))
+
+
+@dataclass
+class Corpus:
+    """A whole (small) corpus in memory: manifest, texts, entity table and per-document layers.
+
+    For commands that need every document at once (Label Studio push, diff, stats); the build
+    and the validator stream with :func:`iter_documents` instead.
+    """
+
+    layout: Layout
+    documents: list[Record]
+    texts: dict[str, str]
+    entity_table: list[Record]
+    layers: dict[str, dict[str, list[Record]]]
+
+    def records(self, shape: RecordShape, doc_id: str) -> list[Record]:
+        return self.layers.get(shape.name, {}).get(doc_id, [])
+
+    @property
+    def entities_by_id(self) -> dict[str, Record]:
+        return {e["entity_id"]: e for e in self.entity_table}
+
+    def split_doc_ids(self) -> dict[str, list[str]]:
+        """Document ids per split, splits in inventory order, documents in manifest order."""
+        out: dict[str, list[str]] = {}
+        for name in schema.SPLITS.names:
+            ids = [d["doc_id"] for d in self.documents if d["split"] == name]
+            if ids:
+                out[name] = ids
+        return out
+
+
+def load_corpus(root: Path) -> Corpus:
+    """Load a root without validating it; run the validator first when the data may be bad."""
+    documents = list(iter_documents(root))
+    layers = {shape.name: {d.doc_id: d.layers[shape.name] for d in documents} for shape in schema.PER_DOCUMENT_SHAPES}
+    return Corpus(Layout(root), [d.manifest for d in documents], {d.doc_id: d.text for d in documents}, read_entity_table(root), layers)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _canonical_value(f: schema.Field, value: Any) -> Any:
+    """Integral floats are written as integers so that 1e11 reads as 100000000000 in diffs."""
+    if f.kind == "float" and isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def canonical_record(shape: RecordShape, record: Record) -> Record:
+    """The record with schema fields in schema order; unknown keys are kept, sorted, after them."""
+    known = {f.name: _canonical_value(f, record[f.name]) for f in shape.fields if f.name in record}
+    extra = {k: record[k] for k in sorted(record) if k not in known}
+    return {**known, **extra}
+
+
+def dumps_records(shape: RecordShape, records: Iterable[Record]) -> str:
+    """The canonical file content for a set of records: sorted, one compact JSON object a line."""
+    lines = [json.dumps(canonical_record(shape, r), ensure_ascii=False) for r in canonical_order(shape, records)]
+    return "".join(line + "\n" for line in lines)
+
+
+def current_umask() -> int:
+    """The process umask (read by setting it and setting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write via a temp file in the same folder and rename: readers see old or new, never half.
+
+    The file gets the permissions an ordinary ``open(path, "w")`` would give it (0666 less the umask).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fchmod(handle.fileno(), 0o666 & ~current_umask())
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def write_records(path: Path, shape: RecordShape, records: Iterable[Record]) -> None:
+    atomic_write_text(path, dumps_records(shape, records))
