@@ -27,7 +27,7 @@ import os
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Iterator
 
 from . import corpus, schema
 from .checks import CHECKS, Finding, has_errors
@@ -37,6 +37,7 @@ from .checks.guidelines import FormIndex
 from .checks.records import Rec
 from .checks.report import FileReporter, Reporter
 from .corpus import Layout
+from .parallel import default_workers, ordered_map
 from .schema import RecordShape
 
 __all__ = ["CHECKS", "Finding", "has_errors", "validate_root", "add_arguments", "run"]
@@ -79,11 +80,6 @@ _RUN: _Run | None = None
 """The run a worker process checks documents for; set before the workers are forked."""
 
 
-def default_workers() -> int:
-    """Processes that check documents: one per core, at most two (the checks are light)."""
-    return max(1, min(2, os.cpu_count() or 1))
-
-
 def validate_root(root: Path, *, completeness: bool = True, workers: int = 1) -> list[Finding]:
     """Every finding for the corpus under ``root``, sorted by file, line and check.
 
@@ -105,7 +101,7 @@ def validate_root(root: Path, *, completeness: bool = True, workers: int = 1) ->
         return reporter.sorted()
     state = _RUN = _Run(layout, reporter, _read_entity_table(layout, reporter))
     try:
-        for report in _map(_check_document, _manifest_documents(state), workers):
+        for report in ordered_map(_check_document, _manifest_documents(state), workers):
             reporter.findings.extend(report.findings)
             state.forms.merge(report.forms)
             state.entities.used |= report.used
@@ -115,33 +111,11 @@ def validate_root(root: Path, *, completeness: bool = True, workers: int = 1) ->
         _check_unused_entities(state)
         if completeness and state.forms.labels:
             state.forms.pattern(), state.forms.expected_labels()  # once, before the workers fork
-            for findings in _map(_check_surface_forms, state.readable, workers):
+            for findings in ordered_map(_check_surface_forms, state.readable, workers):
                 reporter.findings.extend(findings)
     finally:
         _RUN = None
     return reporter.sorted()
-
-
-def _map(function: Callable[[Any], Any], items: Iterable[Any], workers: int) -> Iterator[Any]:
-    """``map`` in this process, or over ``workers`` forked processes, in order."""
-    if workers <= 1:
-        yield from map(function, items)
-        return
-    import multiprocessing
-
-    with multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
-        yield from pool.imap(function, items, chunksize=32)
-
-
-def die_with_parent() -> None:
-    """Ask Linux to kill this (child) process when its parent dies, so a killed run leaves no worker behind."""
-    import ctypes
-    import signal
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the pool's own shutdown still applies
-        pass
 
 
 # --------------------------------------------------------------------------- corpus-wide files

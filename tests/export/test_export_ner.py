@@ -58,9 +58,9 @@ def mention(mention_id, start, end, text, label="GPE", mention_type=schema.NAME_
 
 def tag_names(text, mentions):
     """Tokens, tag names and problems of one text, the way the build tags a document."""
-    doc = ner.pipeline()(text)
-    tags, problems = ner.tag("d", doc, ner.name_spans(mentions))
-    return [t for s in ner.sentences(doc) for t in s.tokens], [t for sentence in tags for t in sentence], problems
+    tokens = ner.Tokens.of(ner.pipeline()(text), text)
+    tags, problems = ner.tag("d", tokens, ner.name_spans(mentions))
+    return [t for s in ner.sentences(tokens) for t in s.tokens], [t for sentence in tags for t in sentence], problems
 
 
 def test_a_name_inside_a_token_is_left_untagged_and_reported():

@@ -51,7 +51,7 @@ def reference_tokenize(text: str) -> list[tuple[list[str], list[int], list[int]]
 
 
 def tokenize(text: str) -> list[tuple[list[str], list[int], list[int]]]:
-    return [(s.tokens, s.starts, s.ends) for s in ner.sentences(ner.pipeline()(text))]
+    return [(s.tokens, s.starts, s.ends) for s in ner.sentences(ner.Tokens.of(ner.pipeline()(text), text))]
 
 
 CASES = {

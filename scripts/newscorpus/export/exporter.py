@@ -2,9 +2,9 @@
 
 :func:`build_export` runs in two passes over the corpus: the validator reads it
 and the build is refused on any error; then a fresh stream of documents
-(``corpus.iter_documents``) is parsed by spaCy (``nlp.pipe``, over several
-processes where there are cores for them) and written config by config, a
-batch of documents at a time.  Across documents the build keeps small indexes
+is read, parsed by spaCy (``nlp.pipe``) and encoded batch by batch of
+documents in worker processes (``parallel``), and written config by config
+in manifest order by this process.  Across documents the build keeps small indexes
 only: per split the entities' mention counts and documents, label counters
 for the card.
 
@@ -25,9 +25,10 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Iterator, TextIO
 
 from .. import corpus, schema
+from ..parallel import default_workers, ordered_map
 from ..version import CORPUS_VERSION
 from . import ner, rows
 from .destination import check_destination, locked_parent, staging_prefix, write_marker
@@ -96,7 +97,7 @@ def build_export(root: Path, dest: Path, policy: ShardPolicy, *, workers: int | 
     Raises ``DestinationError`` (before validating) when ``dest`` is not a folder a build may
     replace or another build is writing next to it.
     """
-    from ..validate import default_workers, has_errors, validate_root
+    from ..validate import has_errors, validate_root
 
     workers = default_workers() if workers is None else workers
     dest = dest.resolve()
@@ -119,79 +120,125 @@ def build_export(root: Path, dest: Path, policy: ShardPolicy, *, workers: int | 
     return BuildOutcome(findings, result)
 
 
-class _Split:
-    """One split being written: a writer per config, the rows waiting, the entity index."""
+@dataclass
+class _Batch:
+    """What one batch of documents (all of one split) gives the writers and the card's counts."""
 
-    def __init__(self, out: Path, split: str, policy: ShardPolicy):
-        self.writers = {name: SplitWriter(out / DATA_DIR / name, split, config_features(name), CORPUS_VERSION, policy) for name in CONFIG_NAMES}
-        self.pending: dict[str, list[rows.Row]] = {name: [] for name in CONFIG_NAMES}
-        self.waiting = 0
-        self.mentions: Counter = Counter()
-        self.doc_ids: dict[str, list[str]] = {}
+    split: str
+    tables: dict[str, Any]  # config -> Arrow record batch
+    documents: int = 0
+    labels: dict[tuple[str, str], Counter] = field(default_factory=dict)  # (config, column) -> label counts
+    mentions: list[tuple[str, list[str]]] = field(default_factory=list)  # (doc_id, entity ids of its mentions)
+    misaligned: list[ner.Misalignment] = field(default_factory=list)
+    languages: set[str] = field(default_factory=set)
+    methods: set[str] = field(default_factory=set)
 
-    def flush(self) -> None:
-        for name, pending in self.pending.items():
-            if pending:
-                self.writers[name].add_rows(pending)
-                pending.clear()
-        self.waiting = 0
+
+@dataclass
+class _Job:
+    root: Path
+    entity_names: dict[str, str]
+    schemas: dict[str, Any]  # config -> (Features, Arrow schema)
+
+
+_JOB: _Job | None = None
+"""What the batch workers need; set before they fork."""
+
+
+def _batches(root: Path) -> Iterator[list[corpus.Record]]:
+    """Manifest records in batches of :data:`BATCH_DOCUMENTS` of one split, each split in manifest order."""
+    pending: dict[str, list[corpus.Record]] = {}
+    for manifest in corpus.iter_manifest(root):
+        batch = pending.setdefault(manifest["split"], [])
+        batch.append(manifest)
+        if len(batch) >= BATCH_DOCUMENTS:
+            yield pending.pop(manifest["split"])
+    for split in schema.SPLITS.names:
+        if pending.get(split):
+            yield pending[split]
+
+
+def _export_batch(manifests: list[corpus.Record]) -> _Batch:
+    """Read, parse and turn one batch of documents into a record batch per config (in a worker)."""
+    from .parquet import encode_rows
+
+    assert _JOB is not None
+    documents = [corpus.read_document(_JOB.root, m) for m in manifests]
+    batch = _Batch(documents[0].split, {})
+    pending: dict[str, list[rows.Row]] = {name: [] for name in CONFIG_NAMES if name != "entity_table"}
+    for parsed, doc in ner.parse((doc.text, doc) for doc in documents):
+        batch.documents += 1
+        batch.languages.add(doc.manifest["language"])
+        pending["documents"].append(rows.document_row(doc, CORPUS_VERSION))
+        for name, shape in LAYER_CONFIGS.items():
+            layer = rows.layer_rows(doc, shape, _JOB.entity_names)
+            pending[name] += layer
+            for f in shape.fields:
+                if f.class_label:
+                    batch.labels.setdefault((name, f.name), Counter()).update(row[f.name] for row in layer)
+            batch.methods.update(row["method"] for row in layer)
+        token_rows, problems = rows.token_rows(doc, parsed)
+        for config in TOKEN_CONFIGS:
+            pending[config] += token_rows[config]
+        batch.misaligned += problems
+        batch.mentions.append((doc.doc_id, [m["entity_id"] for m in doc.records(schema.ENTITY_MENTION)]))
+    batch.tables = {name: encode_rows(config_rows, *_JOB.schemas[name]) for name, config_rows in pending.items()}
+    return batch
 
 
 def write_export(root: Path, out: Path, policy: ShardPolicy, workers: int = 1) -> ExportResult:
-    """Write every config of a validated corpus into ``out`` (a fresh folder), then card, Croissant, checksums."""
+    """Write every config of a validated corpus into ``out`` (a fresh folder), then card, Croissant, checksums.
+
+    Batches of documents are read, parsed and encoded by ``workers`` processes; this process
+    writes them in manifest order, so the export does not depend on the number of workers.
+    """
+    global _JOB
     from .card import write_card
     from .croissant import write_croissant
+    from .parquet import arrow_schema, encode_rows
 
     table = corpus.read_entity_table(root)
-    names = {e["entity_id"]: e["name"] for e in table}
+    schemas = {name: (config_features(name), arrow_schema(config_features(name), CORPUS_VERSION)) for name in CONFIG_NAMES}
     result = ExportResult(out, [], {}, Counter(), LabelCounts(), methods={e["method"] for e in table})
-    splits: dict[str, _Split] = {}
-    with (out / ALIGNMENT_FILE).open("w", encoding="utf-8") as alignment:
-        documents = ((doc.text, doc) for doc in corpus.iter_documents(root))
-        for parsed, doc in ner.parse(documents, n_process=workers):
-            split = splits.get(doc.split) or splits.setdefault(doc.split, _Split(out, doc.split, policy))
-            _add_document(doc, parsed, split, names, result, alignment)
-            if split.waiting >= BATCH_DOCUMENTS:
-                split.flush()
-    result.splits = [s for s in schema.SPLITS.names if s in splits]
+    writers: dict[str, dict[str, SplitWriter]] = {}
+    mentions: dict[str, Counter] = {}
+    doc_ids: dict[str, dict[str, list[str]]] = {}
+    _JOB = _Job(root, {e["entity_id"]: e["name"] for e in table}, schemas)
+    try:
+        with (out / ALIGNMENT_FILE).open("w", encoding="utf-8") as alignment:
+            for batch in ordered_map(_export_batch, _batches(root), workers):
+                split = batch.split
+                if split not in writers:
+                    writers[split] = {name: SplitWriter(out / DATA_DIR / name, split, features, CORPUS_VERSION, policy) for name, (features, _) in schemas.items()}
+                for name, records in batch.tables.items():
+                    writers[split][name].add_batch(records)
+                result.documents[split] += batch.documents
+                result.languages |= batch.languages
+                result.methods |= batch.methods
+                for (config, column), counts in batch.labels.items():
+                    result.labels.counter(split, config, column).update(counts)
+                for doc_id, entity_ids in batch.mentions:
+                    mentions.setdefault(split, Counter()).update(entity_ids)
+                    for entity_id in dict.fromkeys(entity_ids):
+                        doc_ids.setdefault(split, {}).setdefault(entity_id, []).append(doc_id)
+                for problem in batch.misaligned:
+                    alignment.write(json.dumps(problem.as_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+                result.misaligned += len(batch.misaligned)
+                result.misaligned_examples += batch.misaligned[: 20 - len(result.misaligned_examples)]
+    finally:
+        _JOB = None
+    result.splits = [s for s in schema.SPLITS.names if s in writers]
     result.documents = {s: result.documents[s] for s in result.splits}
-    for name in result.splits:
-        split = splits[name]
-        split.pending["entity_table"] = rows.entity_table_rows(table, split.mentions, split.doc_ids)
-        split.flush()
-        for config, writer in split.writers.items():
-            result.stats.setdefault(config, {})[name] = writer.close()
+    for split in result.splits:
+        entities = rows.entity_table_rows(table, mentions.get(split, Counter()), doc_ids.get(split, {}))
+        writers[split]["entity_table"].add_batch(encode_rows(entities, *schemas["entity_table"]))
+        for config, writer in writers[split].items():
+            result.stats.setdefault(config, {})[split] = writer.close()
     write_card(out / CARD_FILE, result)
     write_croissant(out / CROISSANT_FILE, result)
     write_marker(out, CORPUS_VERSION)
     write_checksums(out)
     return result
-
-
-def _add_document(doc: corpus.Document, parsed: Any, split: _Split, names: dict[str, str], result: ExportResult, alignment: TextIO) -> None:
-    result.documents[doc.split] += 1
-    result.languages.add(doc.manifest["language"])
-    split.pending["documents"].append(rows.document_row(doc, CORPUS_VERSION))
-    for name, shape in LAYER_CONFIGS.items():
-        layer = rows.layer_rows(doc, shape, names)
-        split.pending[name] += layer
-        for f in shape.fields:
-            if f.class_label:
-                result.labels.counter(doc.split, name, f.name).update(row[f.name] for row in layer)
-        result.methods.update(row["method"] for row in layer)
-    token_rows, problems = rows.token_rows(doc, parsed)
-    for config in TOKEN_CONFIGS:
-        split.pending[config] += token_rows[config]
-    for problem in problems:
-        alignment.write(json.dumps(problem.as_dict(), ensure_ascii=False, sort_keys=True) + "\n")
-        result.misaligned += 1
-        if len(result.misaligned_examples) < 20:
-            result.misaligned_examples.append(problem)
-    entity_ids = [m["entity_id"] for m in doc.records(schema.ENTITY_MENTION)]
-    split.mentions.update(entity_ids)
-    for entity_id in dict.fromkeys(entity_ids):
-        split.doc_ids.setdefault(entity_id, []).append(doc.doc_id)
-    split.waiting += 1
 
 
 def write_checksums(out: Path) -> None:

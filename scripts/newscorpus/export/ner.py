@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from .. import schema
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     from spacy.language import Language
     from spacy.tokens import Doc
 
@@ -66,10 +67,17 @@ class Sentence:
 
 
 def _line_break_sentences(doc: "Doc") -> "Doc":
-    """A sentence starts after every token that holds a line break (the sentencizer's starts stay)."""
-    for token in doc[:-1]:
-        if "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    """A sentence starts after every token that holds a line break (the sentencizer's starts stay).
+
+    Only whitespace tokens can hold one, so only their texts are looked at."""
+    import numpy as np
+    from spacy.attrs import IS_SPACE, ORTH
+
+    columns = doc.to_array([IS_SPACE, ORTH]).reshape(-1, 2)
+    strings = doc.vocab.strings
+    for i in np.flatnonzero(columns[:-1, 0] == 1).tolist():
+        if "\n" in strings[int(columns[i, 1])]:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -107,13 +115,40 @@ def parse(texts: Iterable[tuple[str, Any]], n_process: int = 1) -> Iterator[tupl
     yield from pipeline().pipe(texts, as_tuples=True, n_process=n_process, batch_size=64)
 
 
-def sentences(doc: "Doc") -> list[Sentence]:
+@dataclass(frozen=True)
+class Tokens:
+    """A parsed document read once with ``Doc.to_array``: every token's offsets, whether it is
+    whitespace, and which sentence it is in (sentence ids count all sentences, empty ones too)."""
+
+    doc: "Doc"
+    text: str
+    starts: "np.ndarray"
+    ends: "np.ndarray"
+    space: "np.ndarray"
+    sentence: "np.ndarray"
+    groups: list[list[int]]  # per non-empty sentence, its non-whitespace tokens' indexes
+
+    @classmethod
+    def of(cls, doc: "Doc", text: str) -> "Tokens":
+        """The tokens of ``doc``, parsed from ``text`` (kept, since ``Doc.text`` is rebuilt on every read)."""
+        import numpy as np
+        from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
+
+        columns = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START]).astype(np.int64).reshape(-1, 4)
+        starts, space, sentence = columns[:, 0], columns[:, 2] == 1, np.cumsum(columns[:, 3] == 1) - 1
+        kept = np.flatnonzero(~space)
+        groups = [g.tolist() for g in np.split(kept, np.flatnonzero(np.diff(sentence[kept])) + 1)] if len(kept) else []
+        return cls(doc, text, starts, starts + columns[:, 1], space, sentence, groups)
+
+
+def sentences(tokens: Tokens) -> list[Sentence]:
     """The document's sentences with their non-whitespace tokens; all-space sentences are dropped."""
+    text = tokens.text
+    all_starts, all_ends = tokens.starts.tolist(), tokens.ends.tolist()
     out = []
-    for sent in doc.sents:
-        kept = [t for t in sent if not t.is_space]
-        if kept:
-            out.append(Sentence(len(out), [t.text for t in kept], [t.idx for t in kept], [t.idx + len(t.text) for t in kept]))
+    for group in tokens.groups:
+        starts, ends = [all_starts[i] for i in group], [all_ends[i] for i in group]
+        out.append(Sentence(len(out), [text[a:b] for a, b in zip(starts, ends)], starts, ends))
     return out
 
 
@@ -139,41 +174,42 @@ def ontonotes_spans(mentions: Iterable[dict[str, Any]], figures: Iterable[dict[s
     return name_spans(mentions) + folded
 
 
-def tag(doc_id: str, doc: "Doc", spans: Iterable[Span]) -> tuple[list[list[str]], list[Misalignment]]:
+def tag(doc_id: str, tokens: Tokens, spans: Iterable[Span]) -> tuple[list[list[str]], list[Misalignment]]:
     """BIO tag names per sentence (aligned with :func:`sentences`), and the spans left untagged.
 
     Spans are placed outermost first where two start together, so a longer span wins an overlap.
     """
-    tags = {t.i: OUTSIDE for t in doc if not t.is_space}
+    tags = [OUTSIDE] * len(tokens.starts)
     problems: list[Misalignment] = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end, s.span_id)):
-        tokens = doc.char_span(span.start, span.end, alignment_mode="strict")
-        if tokens is None:
-            reason = _misalignment_reason(doc, span.start, span.end)
-        elif any(t.is_sent_start for t in tokens[1:]):
+        found = tokens.doc.char_span(span.start, span.end, alignment_mode="strict")
+        if found is None:
+            reason = _misalignment_reason(tokens, span.start, span.end)
+        elif tokens.sentence[found.start] != tokens.sentence[found.end - 1]:
             reason = "the mention crosses a sentence boundary"
-        elif any(tags.get(t.i, OUTSIDE) != OUTSIDE for t in tokens):
+        elif any(tags[i] != OUTSIDE for i in range(found.start, found.end)):
             reason = "the mention overlaps another name mention that was tagged first"
         else:
-            kept = [t.i for t in tokens if not t.is_space]
-            for position, i in enumerate(kept):
-                tags[i] = f"{'B' if position == 0 else 'I'}-{span.label}"
+            kept = [i for i in range(found.start, found.end) if not tokens.space[i]]
+            tags[kept[0]] = f"B-{span.label}"
+            for i in kept[1:]:
+                tags[i] = f"I-{span.label}"
             continue
         problems.append(Misalignment(doc_id, span.span_id, span.start, span.end, span.text, span.label, reason))
-    per_sentence = [[tags[t.i] for t in sent if not t.is_space] for sent in doc.sents]
-    return [s for s in per_sentence if s], problems
+    return [[tags[i] for i in group] for group in tokens.groups], problems
 
 
-def _misalignment_reason(doc: "Doc", start: int, end: int) -> str:
+def _misalignment_reason(tokens: Tokens, start: int, end: int) -> str:
     """Name the token a boundary falls inside, so the report can be acted on."""
     parts = []
-    for side, offset in (("start", start), ("end", end)):
-        inside = next((t for t in doc if t.idx < offset < t.idx + len(t.text) and not t.is_space), None)
-        at_boundary = any((t.idx if side == "start" else t.idx + len(t.text)) == offset for t in doc if not t.is_space)
-        if at_boundary:
+    kept = ~tokens.space
+    for side, offset, boundaries in (("start", start, tokens.starts), ("end", end, tokens.ends)):
+        if (boundaries[kept] == offset).any():
             continue
-        if inside is not None:
-            parts.append(f"{side} {offset} falls inside token {inside.text!r} [{inside.idx}, {inside.idx + len(inside.text)})")
+        inside = ((tokens.starts < offset) & (offset < tokens.ends) & kept).nonzero()[0]
+        if len(inside):
+            s, e = int(tokens.starts[inside[0]]), int(tokens.ends[inside[0]])
+            parts.append(f"{side} {offset} falls inside token {tokens.text[s:e]!r} [{s}, {e})")
         else:
             parts.append(f"{side} {offset} is not at a token boundary (whitespace)")
     return "; ".join(parts) or "the span does not align with token boundaries"

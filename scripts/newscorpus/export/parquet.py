@@ -64,6 +64,57 @@ def arrow_schema(features: "datasets.Features", corpus_version: str) -> "pa.Sche
     return schema.with_metadata(metadata)
 
 
+def _names_type(feature: Any) -> Any:
+    """The Arrow type that holds ``feature``'s values with every ClassLabel as its label name."""
+    import datasets
+    import pyarrow as pa
+
+    if isinstance(feature, datasets.ClassLabel):
+        return pa.string()
+    if isinstance(feature, (datasets.List, datasets.LargeList)):
+        return pa.list_(_names_type(feature.feature))
+    if isinstance(feature, dict):
+        return pa.struct([(name, _names_type(sub)) for name, sub in feature.items()])
+    return datasets.Features({"x": feature}).arrow_schema.field("x").type
+
+
+def _label_ids(array: "pa.Array", feature: Any, arrow_type: "pa.DataType", where: str) -> "pa.Array":
+    """``array`` (label names) with every ClassLabel name replaced by its id (``pc.index_in``)."""
+    import datasets
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(feature, datasets.ClassLabel):
+        ids = pc.index_in(array, value_set=pa.array(feature.names))
+        if ids.null_count != array.null_count:
+            unknown = sorted({v for v, i in zip(array.to_pylist(), ids.to_pylist()) if v is not None and i is None})
+            raise ValueError(f"{where}: {unknown} not in the labels {feature.names}")
+        return ids.cast(arrow_type)
+    if isinstance(feature, (datasets.List, datasets.LargeList)):
+        values = _label_ids(array.values, feature.feature, arrow_type.value_type, where)
+        return pa.ListArray.from_arrays(array.offsets, values, type=arrow_type, mask=array.is_null() if array.null_count else None)
+    if isinstance(feature, dict):
+        children = [_label_ids(array.field(f.name), feature[f.name], f.type, f"{where}.{f.name}") for f in arrow_type]
+        return pa.StructArray.from_arrays(children, fields=list(arrow_type), mask=array.is_null() if array.null_count else None)
+    return array
+
+
+def encode_rows(rows: list[dict[str, Any]], features: "datasets.Features", schema: "pa.Schema") -> "pa.RecordBatch":
+    """Rows of Python values (ClassLabels as names) as a record batch of ``schema`` (ClassLabels as ids).
+
+    Arrow builds the columns with label names, then ``pyarrow.compute.index_in`` turns each
+    ClassLabel column, nested or not, into ids; a name outside its inventory raises ``ValueError``.
+    """
+    import pyarrow as pa
+
+    columns = []
+    for field in schema:
+        feature = features[field.name]
+        values = pa.array([row[field.name] for row in rows], type=_names_type(feature))
+        columns.append(_label_ids(values, feature, field.type, field.name))
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
 def shard_name(split: str, index: int, count: int) -> str:
     return f"{split}-{index:05d}-of-{count:05d}.parquet"
 
@@ -97,9 +148,8 @@ class SplitWriter:
     # ------------------------------------------------------------------ rows in
 
     def add_rows(self, rows: list[dict[str, Any]]) -> None:
-        """Encode rows (ClassLabel names become ids, by ``Features.encode_batch``) and queue them."""
-        columns = {name: [row[name] for row in rows] for name in self.schema.names}
-        self.add_batch(self._pa.RecordBatch.from_pydict(self.features.encode_batch(columns), schema=self.schema))
+        """Encode rows (ClassLabel names become ids) and queue them."""
+        self.add_batch(encode_rows(rows, self.features, self.schema))
 
     def add_batch(self, batch: "pa.RecordBatch") -> None:
         """Queue a batch; cut a row group once the queue reaches the row-group limits.

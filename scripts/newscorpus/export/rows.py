@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .. import schema
 from ..corpus import Document, Record
 from .features import CORPUS_VERSION, DOC_ID, DOCUMENT_EXCLUDE, ENTITY_NAME, HOLDER_NAME, NESTED_LAYERS, TEXT
-from .ner import Misalignment, name_spans, ontonotes_spans, sentences, tag
+from .ner import Misalignment, Tokens, name_spans, ontonotes_spans, sentences, tag
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -54,11 +54,12 @@ def layer_rows(doc: Document, shape: schema.RecordShape, entity_names: dict[str,
 def token_rows(doc: Document, parsed: "Doc") -> tuple[dict[str, list[Row]], list[Misalignment]]:
     """The ``ner`` and ``ner_ontonotes`` rows (same sentences and tokens), and the spans neither could tag."""
     mentions = doc.records(schema.ENTITY_MENTION)
-    sents = sentences(parsed)
+    tokens = Tokens.of(parsed, doc.text)
+    sents = sentences(tokens)
     rows: dict[str, list[Row]] = {}
     problems: list[Misalignment] = []
     for config, spans in (("ner", name_spans(mentions)), ("ner_ontonotes", ontonotes_spans(mentions, doc.records(schema.FIGURE)))):
-        tags, missed = tag(doc.doc_id, parsed, spans)
+        tags, missed = tag(doc.doc_id, tokens, spans)
         problems += [m for m in missed if m not in problems]
         rows[config] = [
             {
