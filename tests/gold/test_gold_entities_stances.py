@@ -45,10 +45,26 @@ def test_entity_mentions_start_and_end_on_word_boundaries(corpus: store.Corpus, 
 
 
 @pytest.mark.parametrize("doc_id", DOC_IDS)
-def test_entity_mentions_do_not_overlap(corpus: store.Corpus, doc_id: str) -> None:
-    mentions = sorted(corpus.records(schema.ENTITY_MENTION, doc_id), key=lambda m: (m["start"], m["end"]))
-    overlapping = [(a["mention_id"], b["mention_id"]) for a, b in zip(mentions, mentions[1:]) if b["start"] < a["end"]]
-    assert overlapping == []
+def test_entity_mentions_overlap_only_as_a_name_or_pronoun_inside_a_nominal(corpus: store.Corpus, doc_id: str) -> None:
+    """GUIDELINES 5.2: the one nesting allowed is a NOM containing NAM or PRO mentions; no partial overlap."""
+    mentions = corpus.records(schema.ENTITY_MENTION, doc_id)
+    wrong = [
+        (outer["mention_id"], inner["mention_id"])
+        for outer in mentions
+        for inner in mentions
+        if inner is not outer
+        and inner["start"] < outer["end"]
+        and outer["start"] < inner["end"]
+        and (outer["start"], -outer["end"]) <= (inner["start"], -inner["end"])  # each overlapping pair once, outer first
+        and not (
+            outer["mention_type"] == "NOM"
+            and inner["mention_type"] in ("NAM", "PRO")
+            and outer["start"] <= inner["start"]
+            and inner["end"] <= outer["end"]
+            and (outer["start"], outer["end"]) != (inner["start"], inner["end"])
+        )
+    ]
+    assert wrong == []
 
 
 @pytest.mark.parametrize("shape", [schema.ENTITY_MENTION, schema.STANCE], ids=lambda s: s.name)
