@@ -132,6 +132,7 @@ STANCE_TARGETS = Inventory(
         Label("critical_minerals_cooperation", "Cooperation between India and Russia on critical minerals and their supply chains."),
         Label("eu_india_relations", "The relationship, trade negotiations and trade agreements between the European Union and India."),
         Label("us_policy_toward_india", "The conduct of the United States toward India as a whole (its pressure, penalties and unpredictability), as distinct from the bilateral relationship itself (us_india_relations) and from the tariffs alone (us_tariffs_on_india)."),
+        Label("india_russia_technology_cooperation", "Cooperation between India and Russia in civilian technology and industry (high-tech manufacturing, joint industrial projects, new-age industries); defence technology is india_russia_defense_cooperation, energy is india_russia_energy_cooperation, critical minerals is critical_minerals_cooperation."),
     ),
 )
 
