@@ -181,6 +181,8 @@ NORMALIZED_FIGURE_KINDS: tuple[str, ...] = ("DATE", "TIME", "DURATION")
 CALENDAR_FIGURE_KINDS: tuple[str, ...] = ("DATE", "TIME")
 """Figure kinds with no numeric value: value, value_low, value_high and unit are null (``normalized``
 carries them).  Every other kind is numeric and needs a value or both range bounds."""
+TRAIN_SPLIT, TEST_SPLIT = "train", "test"
+"""The split baselines learn from and the split scores are reported on (``newscorpus evaluate``, the card's train-eval-index)."""
 FAVOR_POLARITY, AGAINST_POLARITY = "favor", "against"
 """The two polarities whose F1s the SemEval-2016 stance measure averages (``newscorpus evaluate``)."""
 UNCOVERED_DIGIT = "uncovered-digit"

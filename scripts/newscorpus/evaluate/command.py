@@ -16,7 +16,7 @@ from ..store import CorpusError, load_corpus
 from .predictions import read_predictions
 from .scorer import SplitError, render_text, score, split_texts
 
-DEFAULT_SPLIT = "test"
+DEFAULT_SPLIT = schema.TEST_SPLIT
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

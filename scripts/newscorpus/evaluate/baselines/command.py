@@ -22,7 +22,7 @@ ALL = "all"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", choices=[*BASELINES, ALL], metavar="NAME", help=f"one of {', '.join(BASELINES)}, or {ALL}")
     parser.add_argument("--out", type=Path, required=True, help="folder to write the predictions into (laid out like annotations/)")
-    parser.add_argument("--split", default="test", choices=schema.SPLITS.names, help="split to predict (default: test)")
+    parser.add_argument("--split", default=schema.TEST_SPLIT, choices=schema.SPLITS.names, help=f"split to predict (default: {schema.TEST_SPLIT})")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from typing import Any
 from ... import schema
 from ...store import Corpus
 
-TRAIN = "train"
+TRAIN = schema.TRAIN_SPLIT
 
 
 def train_names(corpus: Corpus) -> dict[str, tuple[str, str]]:
