@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         corpus = load_corpus(Path(args.root))
         texts = split_texts(corpus, args.split)
-    except (CorpusError, SplitError) as exc:
+    except (CorpusError, SplitError, OSError) as exc:
         print(f"newscorpus evaluate: error: {exc}", file=sys.stderr)
         return 1
     predictions = read_predictions(Path(args.predictions), texts, args.split)

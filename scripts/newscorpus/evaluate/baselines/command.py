@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         corpus = load_corpus(Path(args.root))
         doc_ids = list(split_texts(corpus, args.split))
-    except (CorpusError, SplitError) as exc:
+    except (CorpusError, SplitError, OSError) as exc:
         print(f"newscorpus baseline: error: {exc}", file=sys.stderr)
         return 1
     layers = predict_all(corpus, doc_ids) if args.name == ALL else predict(args.name, corpus, doc_ids)
