@@ -104,3 +104,18 @@ def make_root(root: Path, *, published: str | None = "2025-12-06") -> Path:
     write_jsonl(root / "annotations" / "entity_table.jsonl", ENTITY_TABLE)
     return root
 
+
+
+SCORE_KEYS = {"precision", "recall", "f1", "accuracy", "conll_f1", "f_avg", "favor_f1", "against_f1", "value", "unit", "normalized"}
+"""Keys of a scorer result whose values are scores (the rest are counts)."""
+
+
+def scores_of(result: dict[str, Any], path: str = "") -> dict[str, Any]:
+    """Every score in a scorer result, by dotted path (".entities.strict.f1")."""
+    out: dict[str, Any] = {}
+    for key, value in result.items():
+        if isinstance(value, dict):
+            out.update(scores_of(value, f"{path}.{key}"))
+        elif key in SCORE_KEYS:
+            out[f"{path}.{key}"] = value
+    return out

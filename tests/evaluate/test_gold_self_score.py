@@ -9,23 +9,16 @@ import pytest
 from newscorpus.evaluate import scorer
 from newscorpus.store import load_corpus
 
+from evaluate_fixture_corpus import scores_of
+
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = load_corpus(REPO)
-SCORE_KEYS = {"precision", "recall", "f1", "accuracy", "conll_f1", "f_avg", "favor_f1", "against_f1", "value", "unit", "normalized"}
-
-
-def leaves(obj, path=""):
-    if isinstance(obj, dict):
-        for key, value in obj.items():
-            yield from leaves(value, f"{path}.{key}")
-    else:
-        yield path, obj
 
 
 @pytest.mark.parametrize("split", list(CORPUS.split_doc_ids()))
 def test_gold_scores_one_against_itself(split):
     doc_ids = CORPUS.split_doc_ids()[split]
     result = scorer.score(CORPUS, split, scorer.gold_layers(CORPUS, doc_ids))
-    scores = {path: value for path, value in leaves(result) if path.rsplit(".", 1)[-1] in SCORE_KEYS}
+    scores = scores_of(result)
     assert scores and all(value in (1.0, None) for value in scores.values()), {p: v for p, v in scores.items() if v not in (1.0, None)}
     assert result["entities"]["strict"]["f1"] == result["coreference"]["conll_f1"] == result["figures"]["span_kind"]["f1"] == 1.0
