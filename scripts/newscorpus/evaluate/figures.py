@@ -17,14 +17,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .scores import best_pairs_by_key, prf, ratio, spans_overlap
+from .scores import best_pairs_by_key, flatten, prf, ratio, spans_overlap
 
 Records = dict[str, list[dict[str, Any]]]
 VALUE_FIELDS = ("value", "value_low", "value_high")
-
-
-def _flat(records: Records) -> list[tuple[str, dict[str, Any]]]:
-    return [(doc_id, r) for doc_id, recs in records.items() for r in recs]
 
 
 def _key(item: tuple[str, dict[str, Any]]) -> tuple:
@@ -47,7 +43,7 @@ def agreement(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, A
 
 
 def score(gold: Records, pred: Records) -> dict[str, Any]:
-    g, p = _flat(gold), _flat(pred)
+    g, p = flatten(gold), flatten(pred)
     exact = best_pairs_by_key(p, g, _key, _key, lambda a, b: True)
     overlapping = best_pairs_by_key(
         p, g, lambda item: item[0], lambda item: item[0],

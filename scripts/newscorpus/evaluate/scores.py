@@ -34,6 +34,11 @@ def prf(correct: int, predicted: int, gold: int) -> dict[str, Any]:
     return {"precision": precision, "recall": recall, "f1": f1(precision, recall), "correct": correct, "predicted": predicted, "gold": gold}
 
 
+def flatten(records: dict[str, list[dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
+    """(doc_id, record) for every record of a layer given per document."""
+    return [(doc_id, r) for doc_id, recs in records.items() for r in recs]
+
+
 def count_equal(predicted: Iterable[Hashable], gold: Iterable[Hashable]) -> int:
     """How many predicted keys equal a gold key, each gold key used at most once (multiset overlap)."""
     return sum((Counter(predicted) & Counter(gold)).values())
