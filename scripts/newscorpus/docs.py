@@ -206,7 +206,7 @@ GENERATORS: dict[str, Callable[[Context], str]] = {
     "errata": errata,
     "checks": checks_table,
     "evaluation-metrics": evaluation_metrics,
-    "evaluation-baselines": evaluation_baselines,
+    "evaluation-baselines": evaluation_baselines,  # name: evaluate.definitions.BASELINES_BLOCK
 }
 """Block name -> generator; texts are addressed as ``text:<key>`` for every key of ``texts.TEXTS``."""
 

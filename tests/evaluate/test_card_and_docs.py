@@ -36,7 +36,12 @@ def test_readme_blocks_are_the_generator_output():
 def test_card_section_holds_the_readme_definitions_and_baseline_table():
     section = evaluation_section(REPO)
     assert _readme_block("evaluation-metrics") in section
-    assert _readme_block("evaluation-baselines") in section
+    assert definitions.baseline_scores(REPO).strip("\n") in section
+
+
+def test_card_section_without_a_readme_block_says_where_the_scores_are(root):
+    assert "Baseline scores are in the repository's README" in evaluation_section(root)
+    assert "Baseline scores are in the repository's README" in evaluation_section(None)
 
 
 def test_baseline_table_rows_hold_the_scores_of_the_fixture(root):

@@ -1,8 +1,11 @@
 """What README and the dataset card say about evaluation: metric definitions and baseline scores.
 
-Both documents take these blocks from here (README through ``newscorpus docs``, the card
-through ``export/card.py``), so the definitions are written once and every number is computed
-by ``scorer.score`` on the baselines' predictions, never typed.
+README takes both blocks from here through ``newscorpus docs``; the card (``export/card.py``)
+takes the definitions from here and the baseline table from README's generated block
+(``readme_baseline_scores``), so the build never loads the whole corpus to score baselines and
+the two documents show the same numbers.  Every number is computed by ``scorer.score`` on the
+baselines' predictions, never typed; ``newscorpus docs --check`` (run by the tests) fails when
+README's block no longer matches the data.
 """
 
 from __future__ import annotations
@@ -107,6 +110,25 @@ def _holder_coverage(corpus: Corpus, doc_ids: list[str]) -> tuple[int, int]:
 
 def _share(n: int, total: int) -> str:
     return f"{n} of {total}" + (f" ({100 * n / total:.0f}%)" if total else "")
+
+
+BASELINES_BLOCK = "evaluation-baselines"
+"""Name of README's generated block that holds ``baseline_scores``."""
+
+
+def readme_baseline_scores(root: Path) -> str | None:
+    """The content of README's ``evaluation-baselines`` block at ``root``; None without README or block."""
+    from ..docs import DocsError, find_blocks
+
+    path = root / "README.md"
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    try:
+        blocks = [b for b in find_blocks(text, "README.md") if b.name == BASELINES_BLOCK]
+    except DocsError:
+        return None
+    return text[blocks[0].content_start : blocks[0].content_end].strip("\n") + "\n" if blocks else None
 
 
 def baseline_scores(root: Path, split: str = schema.TEST_SPLIT) -> str:

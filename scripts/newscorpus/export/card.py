@@ -125,10 +125,10 @@ def train_eval_index(splits: list[str]) -> list[dict[str, Any]] | None:
 
 
 def evaluation_section(root: Path | None) -> str:
-    """The README's metric definitions and, given the corpus root, its generated baseline scores."""
-    from ..evaluate.definitions import baseline_scores, metric_definitions
+    """README's metric definitions and, given the corpus root, README's generated baseline scores."""
+    from ..evaluate.definitions import metric_definitions, readme_baseline_scores
 
-    scores = baseline_scores(root) if root is not None else "Baseline scores are in the repository's README (`newscorpus docs`)."
+    scores = (readme_baseline_scores(root) if root is not None else None) or "Baseline scores are in the repository's README (`newscorpus docs`)."
     return (
         "Score a system with `newscorpus evaluate PREDICTIONS` (predictions laid out like `annotations/`; "
         "see the repository's README).\n\n" + metric_definitions() + f"\n**Baselines on `{schema.TEST_SPLIT}`**\n\n" + scores
