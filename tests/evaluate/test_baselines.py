@@ -114,3 +114,11 @@ def test_baseline_refuses_to_overwrite_a_layer_folder(root, tmp_path, capsys):
 def test_a_layer_with_no_prediction_still_gets_its_folder(tmp_path):
     written = baselines.write(tmp_path / "out", {"figures": {"d": []}})
     assert written == [] and (tmp_path / "out" / "figures").is_dir()
+
+
+def test_every_baseline_on_the_committed_corpus_passes_the_prediction_checks(tmp_path, capsys):
+    """Every kind, label and offset the baselines write on the real texts is accepted by evaluate."""
+    repo = Path(__file__).resolve().parents[2]
+    out = tmp_path / "real"
+    assert main(["--root", str(repo), "baseline", "all", "--out", str(out)]) == 0
+    assert main(["--root", str(repo), "evaluate", str(out)]) == 0, capsys.readouterr().err
