@@ -25,6 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("newscorpus.diff", "per-layer differences between two revisions or exports"),
     "release": ("newscorpus.release", "cut a versioned release"),
     "docs": ("newscorpus.docs", "regenerate the generated tables in the docs"),
+    "evaluate": ("newscorpus.evaluate.command", "score predictions (a folder laid out like annotations/) against a split"),
+    "baseline": ("newscorpus.evaluate.baselines.command", "write a reference baseline's predictions for a split"),
 }
 
 

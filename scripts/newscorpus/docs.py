@@ -165,6 +165,18 @@ def checks_table(_: Context) -> str:
     return markdown_table(("check id", "level", "severity", "what it finds"), [(f"`{r[0]}`", *r[1:]) for r in rows])
 
 
+def evaluation_metrics(_: Context) -> str:
+    from .evaluate.definitions import metric_definitions
+
+    return metric_definitions()
+
+
+def evaluation_baselines(ctx: Context) -> str:
+    from .evaluate.definitions import baseline_scores
+
+    return baseline_scores(ctx.root)
+
+
 def _text_block(key: str) -> Callable[[Context], str]:
     def generate(_: Context) -> str:
         return texts.TEXTS[key].rstrip("\n") + "\n"
@@ -183,6 +195,8 @@ GENERATORS: dict[str, Callable[[Context], str]] = {
     "known-defects": known_defects,
     "errata": errata,
     "checks": checks_table,
+    "evaluation-metrics": evaluation_metrics,
+    "evaluation-baselines": evaluation_baselines,  # name: evaluate.definitions.BASELINES_BLOCK
 }
 """Block name -> generator; texts are addressed as ``text:<key>`` for every key of ``texts.TEXTS``."""
 

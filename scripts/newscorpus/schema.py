@@ -187,6 +187,10 @@ NORMALIZED_FIGURE_KINDS: tuple[str, ...] = ("DATE", "TIME", "DURATION")
 CALENDAR_FIGURE_KINDS: tuple[str, ...] = ("DATE", "TIME")
 """Figure kinds with no numeric value: value, value_low, value_high and unit are null (``normalized``
 carries them).  Every other kind is numeric and needs a value or both range bounds."""
+TRAIN_SPLIT, TEST_SPLIT = "train", "test"
+"""The split baselines learn from and the split scores are reported on (``newscorpus evaluate``, the card's train-eval-index)."""
+FAVOR_POLARITY, AGAINST_POLARITY = "favor", "against"
+"""The two polarities whose F1s the SemEval-2016 stance measure averages (``newscorpus evaluate``)."""
 UNCOVERED_DIGIT = "uncovered-digit"
 """The exception check that waives a digit outside every figure."""
 INCONSISTENT_SURFACE_FORM = "inconsistent-surface-form"
@@ -339,7 +343,7 @@ STANCE = RecordShape(
     fields=(
         Field("stance_id", "string", "Id of the stance, unique within the document."),
         Field("holder_entity_id", "string", "Entity id of who holds the stance.", entity_ref=True),
-        Field("target", "label", "What the stance is about.", inventory=STANCE_TARGETS),
+        Field("target", "label", "What the stance is about.", inventory=STANCE_TARGETS, class_label=True),
         Field("polarity", "label", "For, against or neutral.", inventory=POLARITIES, class_label=True),
         Field("evidence_start", "int", "Start offset of the evidence span."),
         Field("evidence_end", "int", "End offset of the evidence span (exclusive)."),

@@ -73,6 +73,7 @@ def card_data(result: "ExportResult") -> "DatasetCardData":
         source_datasets=SOURCE_DATASETS,
         task_categories=TASK_CATEGORIES,
         task_ids=TASK_IDS,
+        train_eval_index=train_eval_index(result.splits),
         version=CORPUS_VERSION,
     )
     infos = {}
@@ -99,6 +100,39 @@ def card_data(result: "ExportResult") -> "DatasetCardData":
         }
     ).to_dataset_card_data(data)
     return data
+
+
+# --------------------------------------------------------------------------- evaluation (newscorpus.evaluate)
+
+
+def train_eval_index(splits: list[str]) -> list[dict[str, Any]] | None:
+    """The Hub's ``train-eval-index``: token classification on ``ner`` scored with seqeval
+    (train on the train split, evaluate on the test split); None when either split is absent."""
+    from .features import NER_TAGS, TOKENS
+
+    if schema.TRAIN_SPLIT not in splits or schema.TEST_SPLIT not in splits:
+        return None
+    return [
+        {
+            "config": "ner",
+            "task": "token-classification",
+            "task_id": "entity_extraction",
+            "splits": {"train_split": schema.TRAIN_SPLIT, "eval_split": schema.TEST_SPLIT},
+            "col_mapping": {TOKENS.name: "tokens", NER_TAGS.name: "tags"},
+            "metrics": [{"type": "seqeval", "name": "seqeval"}],
+        }
+    ]
+
+
+def evaluation_section(root: Path | None) -> str:
+    """README's metric definitions and, given the corpus root, README's generated baseline scores."""
+    from ..evaluate.definitions import metric_definitions, readme_baseline_scores
+
+    scores = (readme_baseline_scores(root) if root is not None else None) or "Baseline scores are in the repository's README (`newscorpus docs`)."
+    return (
+        "Score a system with `newscorpus evaluate PREDICTIONS` (predictions laid out like `annotations/`; "
+        "see the repository's README).\n\n" + metric_definitions() + f"\n**Baselines on `{schema.TEST_SPLIT}`**\n\n" + scores
+    ).rstrip("\n")
 
 
 # --------------------------------------------------------------------------- body
@@ -166,7 +200,7 @@ def _text(key: str) -> str:
     return texts.TEXTS[key]
 
 
-def card_body(result: "ExportResult") -> str:
+def card_body(result: "ExportResult", root: Path | None = None) -> str:
     from .exporter import ALIGNMENT_FILE, CHECKSUM_FILE, CROISSANT_FILE
 
     version = CORPUS_VERSION
@@ -199,6 +233,8 @@ def card_body(result: "ExportResult") -> str:
         "### Labels",
         "ClassLabel ids follow the order below, which never changes between versions (labels are only appended).",
         _label_tables(result),
+        "## Evaluation",
+        evaluation_section(root),
         "## Dataset Creation",
         "### Curation Rationale",
         _text("curation_rationale"),
@@ -231,12 +267,12 @@ def card_body(result: "ExportResult") -> str:
     return "\n\n".join(sections) + "\n"
 
 
-def write_card(path: Path, result: "ExportResult") -> None:
+def write_card(path: Path, result: "ExportResult", root: Path | None = None) -> None:
     """The card is the library's YAML between ``---`` lines, then the body (DatasetCard's own layout).
 
     Written as a string rather than through ``DatasetCard(...)``, which would parse the
     YAML back with the pure-Python loader for nothing (a large share of the build time).
     """
     data = card_data(result)
-    corpus.atomic_write_text(path, f"---\n{data.to_yaml()}\n---\n\n{card_body(result)}")
+    corpus.atomic_write_text(path, f"---\n{data.to_yaml()}\n---\n\n{card_body(result, root)}")
     corpus.atomic_write_text(path.parent / LICENSE_FILE, f"# License\n\n{_text('license')}\n")

@@ -234,7 +234,7 @@ def write_export(root: Path, out: Path, policy: ShardPolicy, workers: int = 1) -
         writers[split]["entity_table"].add_batch(encode_rows(entities, *schemas["entity_table"]))
         for config, writer in writers[split].items():
             result.stats.setdefault(config, {})[split] = writer.close()
-    write_card(out / CARD_FILE, result)
+    write_card(out / CARD_FILE, result, root)
     write_croissant(out / CROISSANT_FILE, result)
     write_marker(out, CORPUS_VERSION)
     write_checksums(out)

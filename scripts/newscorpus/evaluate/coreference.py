@@ -1,0 +1,130 @@
+"""Coreference (MUC, B³, CEAF-e, CoNLL-2012 mean) and entity linking accuracy.
+
+A mention is identified by its span ``(start, end)`` within its document; mentions are grouped
+into clusters by ``entity_id`` within each document (a predicted mention without ``entity_id``
+is a cluster of its own; of two predicted mentions with the same span the first in the file is
+kept, as the reference scorer de-duplicates).  Clusters of one mention (singletons) are kept.
+Each metric's recall and precision numerators and denominators are summed over the split's
+documents before dividing, as the CoNLL-2012 reference scorer does for a file of documents.
+Metrics follow the definitions of the reference scorer (Pradhan et al. 2014):
+
+- MUC: recall = Σ_K (|K| - |p(K)|) / Σ_K (|K| - 1), p(K) the parts of key cluster K cut by
+  the response clusters (a mention missing from the response is a part of its own);
+  precision swaps key and response.
+- B³: recall = Σ_K Σ_R |K∩R|² / |K| over all key mentions / number of key mentions;
+  precision swaps key and response.
+- CEAF-e: φ(K, R) = 2|K∩R| / (|K| + |R|); the best one-to-one alignment of key and response
+  clusters (Kuhn-Munkres) gives Φ; recall = Φ / number of key clusters, precision = Φ /
+  number of response clusters.
+- CoNLL = the mean of the three F1s.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Hashable, Iterable
+
+from .scores import f1, ratio
+
+Cluster = frozenset
+Mention = tuple[int, int]
+
+
+def clusters(records: Iterable[dict[str, Any]]) -> list[Cluster]:
+    """Mentions grouped by entity_id, first occurrence of a span winning; no entity_id: alone."""
+    seen: set[Mention] = set()
+    groups: dict[Hashable, set[Mention]] = {}
+    for i, r in enumerate(records):
+        span = (r["start"], r["end"])
+        if span in seen:
+            continue
+        seen.add(span)
+        key = r.get("entity_id")
+        groups.setdefault(("id", key) if key is not None else ("alone", i), set()).add(span)
+    return [frozenset(g) for g in groups.values()]
+
+
+def _owner(partition: list[Cluster]) -> dict[Mention, int]:
+    return {m: i for i, c in enumerate(partition) for m in c}
+
+
+def muc_counts(key: list[Cluster], response: list[Cluster]) -> tuple[int, int]:
+    """MUC recall numerator and denominator of ``key`` against ``response`` (swap for precision)."""
+    owner = _owner(response)
+    numerator = sum(len(k) - len({owner.get(m, ("missing", m)) for m in k}) for k in key)
+    return numerator, sum(len(k) - 1 for k in key)
+
+
+def b3_counts(key: list[Cluster], response: list[Cluster]) -> tuple[float, int]:
+    """B³ recall numerator and denominator of ``key`` against ``response`` (swap for precision)."""
+    owner = _owner(response)
+    numerator = 0.0
+    for k in key:
+        shared = Counter(owner[m] for m in k if m in owner)
+        numerator += sum(n * n for n in shared.values()) / len(k)
+    return numerator, sum(len(k) for k in key)
+
+
+def ceafe_similarity(key: list[Cluster], response: list[Cluster]) -> float:
+    """Φ: the total φ4 similarity of the best one-to-one alignment of key and response clusters."""
+    if not key or not response:
+        return 0.0
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    phi = np.array([[2 * len(k & r) / (len(k) + len(r)) for r in response] for k in key])
+    rows, cols = linear_sum_assignment(phi, maximize=True)
+    return float(phi[rows, cols].sum())
+
+
+def _metric(recall_num: float, recall_den: float, precision_num: float, precision_den: float) -> dict[str, Any]:
+    recall, precision = ratio(recall_num, recall_den), ratio(precision_num, precision_den)
+    return {"precision": precision, "recall": recall, "f1": f1(precision, recall)}
+
+
+def coreference(documents: Iterable[tuple[list[Cluster], list[Cluster]]]) -> dict[str, Any]:
+    """MUC, B³, CEAF-e and the CoNLL mean over (key clusters, response clusters) per document."""
+    totals = Counter()
+    for key, response in documents:
+        for name, (num, den) in (
+            ("muc_r", muc_counts(key, response)), ("muc_p", muc_counts(response, key)),
+            ("b3_r", b3_counts(key, response)), ("b3_p", b3_counts(response, key)),
+        ):
+            totals[name + "_num"] += num
+            totals[name + "_den"] += den
+        totals["ceafe_phi"] += ceafe_similarity(key, response)
+        totals["ceafe_key"] += len(key)
+        totals["ceafe_response"] += len(response)
+    t = totals
+    out = {
+        "muc": _metric(t["muc_r_num"], t["muc_r_den"], t["muc_p_num"], t["muc_p_den"]),
+        "b3": _metric(t["b3_r_num"], t["b3_r_den"], t["b3_p_num"], t["b3_p_den"]),
+        "ceaf_e": _metric(t["ceafe_phi"], t["ceafe_key"], t["ceafe_phi"], t["ceafe_response"]),
+    }
+    f1s = [out[name]["f1"] for name in ("muc", "b3", "ceaf_e")]
+    out["conll_f1"] = None if any(v is None for v in f1s) else sum(f1s) / 3
+    return out
+
+
+def linking(gold: dict[str, list[dict[str, Any]]], pred: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Share of strictly matched mentions (same doc_id, start, end, label) whose entity_id equals gold's.
+
+    Each gold mention is matched at most once; a prediction without entity_id counts as wrong.
+    """
+    correct = matched = 0
+    for doc_id, golds in gold.items():
+        by_key: dict[tuple, list[Any]] = {}
+        for g in golds:
+            by_key.setdefault((g["start"], g["end"], g["label"]), []).append(g["entity_id"])
+        for p in pred.get(doc_id, []):
+            waiting = by_key.get((p["start"], p["end"], p["label"]))
+            if waiting:
+                matched += 1
+                correct += p.get("entity_id") == waiting.pop(0)
+    return {"accuracy": ratio(correct, matched), "correct": correct, "matched": matched}
+
+
+def score(gold: dict[str, list[dict[str, Any]]], pred: dict[str, list[dict[str, Any]]], doc_ids: list[str]) -> dict[str, Any]:
+    out = coreference((clusters(gold.get(d, [])), clusters(pred.get(d, []))) for d in doc_ids)
+    out["linking"] = linking(gold, pred)
+    return out

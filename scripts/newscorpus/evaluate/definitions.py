@@ -1,0 +1,154 @@
+"""What README and the dataset card say about evaluation: metric definitions and baseline scores.
+
+README takes both blocks from here through ``newscorpus docs``; the card (``export/card.py``)
+takes the definitions from here and the baseline table from README's generated block
+(``readme_baseline_scores``), so the build never loads the whole corpus to score baselines and
+the two documents show the same numbers.  Every number is computed by ``scorer.score`` on the
+baselines' predictions, never typed; ``newscorpus docs --check`` (run by the tests) fails when
+README's block no longer matches the data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .. import schema
+from ..corpus import Corpus, load_corpus
+
+METRICS: tuple[tuple[str, str, str], ...] = (
+    (
+        "`entities.strict`",
+        "Every mention (NAM, NOM and PRO) of the split's documents. A predicted mention is correct when `(doc_id, start, end, label)` equals a gold mention's; `mention_type` and `entity_id` are not compared; each gold mention is matched once.",
+        "micro P/R/F1 over all mentions",
+    ),
+    ("`entities.names`", "As `strict`, over gold NAM mentions and predictions whose `mention_type` is NAM (a prediction without `mention_type` is left out).", "micro"),
+    ("`entities.per_label.<LABEL>`", "As `strict`, over gold and predicted mentions with that label; listed for every label in gold or predictions.", "per label; no macro average is reported"),
+    (
+        "`entities.semeval2013.{strict,exact,partial,type}`",
+        "The SemEval-2013 task 9.1 schemes as computed by `nervaluate`: each prediction is COR, INC, PAR or SPU, each unmatched gold mention MIS (greedy, in text order, one gold mention per prediction; spans overlap when they share a character, at least 1% of the gold span). strict: span and label equal; exact: span equal, label ignored; partial: equal span COR, overlapping span PAR (half credit), label ignored; type: overlapping span with the same label. P = (COR + ½PAR) / (COR+INC+PAR+SPU), R = (COR + ½PAR) / (COR+INC+PAR+MIS). Because the matching is greedy, `semeval2013.strict` can be below `entities.strict` when a wrong prediction takes a gold mention first.",
+        "micro",
+    ),
+    (
+        "`coreference.{muc,b3,ceaf_e}`, `coreference.conll_f1`",
+        "Gold and predicted mentions, identified by `(start, end)` within their document, grouped into clusters by `entity_id` per document (a prediction without `entity_id` is a cluster of its own; singletons are kept; predicted spans need not equal gold spans). MUC, B³ and CEAF-e (φ4, optimal alignment) as defined by the CoNLL-2012 reference scorer; `conll_f1` is the mean of their F1s.",
+        "micro: numerators and denominators summed over documents",
+    ),
+    ("`coreference.linking`", "On strictly matched mentions (as `entities.strict`), the share whose predicted `entity_id` equals the gold one (an id of the entity table).", "accuracy over matched mentions"),
+    ("`figures.span_kind`", "A predicted figure is correct when `(doc_id, start, end, kind)` equals a gold figure's; each gold figure matched once.", "micro P/R/F1"),
+    ("`figures.span_overlap`", "Kind ignored: predicted and gold figures of a document paired one to one when their spans share a character, as many pairs as possible; P = pairs/predicted, R = pairs/gold.", "micro"),
+    (
+        "`figures.agreement.{value,unit,normalized}`",
+        "On the `span_kind` matches, the share with equal `value`/`value_low`/`value_high` (together), equal `unit`, equal `normalized`; an absent field is null and null equals null (DATE figures agree on value when both leave it null); numbers equal within 1e-9 relative.",
+        "share of matches",
+    ),
+    ("`stances.tuple`", "A predicted stance is correct when `(doc_id, holder_entity_id, target, polarity)` equals a gold stance's and the evidence spans share a character; pairs one to one, as many as possible.", "micro P/R/F1"),
+    (
+        "`stances.semeval2016`",
+        "Predicted and gold stances paired one to one on `(doc_id, holder_entity_id, target)` with overlapping evidence, polarity ignored (the matched holder–target pairs). Over these pairs F_favor and F_against are the F1s of each polarity and `f_avg` their mean, the SemEval-2016 task 6 measure (neutral counts only through the other two, as NONE does there).",
+        "macro over favor and against, on matched pairs",
+    ),
+)
+
+RULES = (
+    "Scores are over spans, not tokens: there is no `O` class and nothing is credited for text left unlabelled. "
+    "Precision is correct/predicted and recall correct/gold; a ratio with a zero denominator is undefined "
+    "(JSON `null`, `–` in tables), never 0 or 1; F1 is the harmonic mean of P and R, 0 when only one of them is "
+    "undefined, undefined when both are. Predictions are checked before scoring: offsets in range, `text` equal "
+    "to `text[start:end]` when given, known labels, valid JSON, documents of the split, the fields a metric "
+    "reads present (entities: start, end, label; figures: start, end, kind; stances: holder_entity_id, target, "
+    "polarity, evidence_start, evidence_end); any problem is listed as `file:line: reason` and nothing is "
+    "scored (exit 1). The `ner` config is declared in the card's `train-eval-index` for `seqeval`, which scores "
+    "BIO chunks of NAM mentions per sentence (micro over chunks, `O` tokens never count as entities); it is "
+    "comparable to `entities.names` up to tokenization."
+)
+
+
+def metric_definitions() -> str:
+    """The metric table and the rules shared by every metric, as Markdown."""
+    from ..tables import markdown_table
+
+    return markdown_table(("metric (JSON key)", "what counts as a match", "averaging"), METRICS) + "\n" + RULES + "\n"
+
+
+# --------------------------------------------------------------------------- baseline scores
+
+
+BASELINE_METRICS: dict[str, tuple[str, ...]] = {
+    "gazetteer": ("entities.strict", "entities.names", "entities.semeval2013.partial", "coreference.conll_f1", "coreference.linking"),
+    "figures": ("figures.span_kind", "figures.span_overlap", "figures.agreement.value", "figures.agreement.normalized"),
+    "majority-stance": ("stances.tuple", "stances.semeval2016"),
+}
+"""The rows of the baseline table: per baseline, the metrics (``scorer.score_rows`` names) of its layer."""
+
+
+def _rows(result: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    from .scorer import score_rows
+
+    by_metric = {row[0]: row for row in score_rows(result)}
+    return tuple((f"`{name}`", f"`{metric}`", *by_metric[metric][1:4]) for name, metrics in BASELINE_METRICS.items() for metric in metrics)
+
+
+def _name_coverage(corpus: Corpus, doc_ids: list[str]) -> tuple[int, int]:
+    """(name mentions of ``doc_ids`` whose text is a train name form, all name mentions of ``doc_ids``)."""
+    from .baselines.gazetteer import train_names
+
+    forms = train_names(corpus)
+    names = [m for d in doc_ids for m in corpus.records(schema.ENTITY_MENTION, d) if m["mention_type"] == schema.NAME_MENTION_TYPE]
+    return sum(m["text"] in forms for m in names), len(names)
+
+
+def _holder_coverage(corpus: Corpus, doc_ids: list[str]) -> tuple[int, int]:
+    """(stances of ``doc_ids`` whose holder holds a stance in train, all stances of ``doc_ids``)."""
+    from .baselines.stance import train_majorities
+
+    _, target_of = train_majorities(corpus)
+    stances = [s for d in doc_ids for s in corpus.records(schema.STANCE, d)]
+    return sum(s["holder_entity_id"] in target_of for s in stances), len(stances)
+
+
+def _share(n: int, total: int) -> str:
+    return f"{n} of {total}" + (f" ({100 * n / total:.0f}%)" if total else "")
+
+
+BASELINES_BLOCK = "evaluation-baselines"
+"""Name of README's generated block that holds ``baseline_scores``."""
+
+
+def readme_baseline_scores(root: Path) -> str | None:
+    """The content of README's ``evaluation-baselines`` block at ``root``; None without README or block."""
+    from ..docs import DocsError, find_blocks
+
+    path = root / "README.md"
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    try:
+        blocks = [b for b in find_blocks(text, "README.md") if b.name == BASELINES_BLOCK]
+    except DocsError:
+        return None
+    return text[blocks[0].content_start : blocks[0].content_end].strip("\n") + "\n" if blocks else None
+
+
+def baseline_scores(root: Path, split: str = schema.TEST_SPLIT) -> str:
+    """Every baseline's scores on ``split`` of the corpus at ``root``, and what they show, as Markdown."""
+    from ..tables import markdown_table
+    from .baselines import BASELINES, predict_all
+    from .scorer import score
+
+    corpus = load_corpus(root)
+    doc_ids = corpus.split_doc_ids().get(split, [])
+    if not doc_ids:
+        return f"No `{split}` documents, so no baseline scores.\n"
+    result = score(corpus, split, predict_all(corpus, doc_ids))
+    described = "\n".join(f"- `{name}`: {description}." for name, (_, description) in BASELINES.items())
+    named, names = _name_coverage(corpus, doc_ids)
+    held, stances = _holder_coverage(corpus, doc_ids)
+    shows = (
+        f"On `{split}` ({len(doc_ids)} document(s)), {_share(named, names)} name mentions have a text that is also a "
+        f"`{schema.TRAIN_SPLIT}` name, which bounds the gazetteer's `entities.names` recall; {_share(held, stances)} "
+        f"stances have a holder that holds a stance in `{schema.TRAIN_SPLIT}`, the only holders the majority baseline "
+        f"can predict. Reproduce with `newscorpus baseline all --out DIR && newscorpus evaluate DIR`."
+    )
+    table = markdown_table(("baseline", "metric", "precision", "recall", "F1 or score"), _rows(result))
+    return f"{described}\n\n{table}\n{shows}\n"

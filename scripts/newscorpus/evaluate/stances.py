@@ -1,0 +1,58 @@
+"""Stance metrics: tuple F1 with overlapping evidence, and the SemEval-2016 task 6 measure.
+
+- ``tuple``: a predicted stance matches a gold stance of the same document when
+  ``(holder_entity_id, target, polarity)`` are equal and the evidence spans share a character;
+  stances are paired one to one, as many pairs as possible; micro P = pairs / predicted,
+  R = pairs / gold.
+- ``semeval2016``: predicted and gold stances are paired one to one on ``(doc_id,
+  holder_entity_id, target)`` with overlapping evidence, polarity ignored (the matched
+  holder-target pairs).  Over these pairs, F_favor = 2·|pred favor ∧ gold favor| /
+  (|pred favor| + |gold favor|), F_against likewise, and the measure is their mean, as in
+  SemEval-2016 task 6 (neutral plays the part of NONE: it counts only through the other two).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import schema
+from .scores import best_pairs_by_key, flatten, f1, prf, ratio, spans_overlap
+
+Records = dict[str, list[dict[str, Any]]]
+FAVOR, AGAINST = schema.FAVOR_POLARITY, schema.AGAINST_POLARITY
+
+
+def _evidence_overlaps(a: tuple[str, dict[str, Any]], b: tuple[str, dict[str, Any]]) -> bool:
+    return spans_overlap(a[1]["evidence_start"], a[1]["evidence_end"], b[1]["evidence_start"], b[1]["evidence_end"])
+
+
+def _pair_key(item: tuple[str, dict[str, Any]]) -> tuple:
+    doc_id, r = item
+    return (doc_id, r["holder_entity_id"], r["target"])
+
+
+def _tuple_key(item: tuple[str, dict[str, Any]]) -> tuple:
+    return (*_pair_key(item), item[1]["polarity"])
+
+
+def polarity_f1(pairs: list[tuple[str, str]], polarity: str) -> float | None:
+    """F1 of one polarity over (predicted, gold) polarity pairs; None when neither side has it."""
+    both = sum(p == g == polarity for p, g in pairs)
+    predicted, gold = sum(p == polarity for p, _ in pairs), sum(g == polarity for _, g in pairs)
+    return f1(ratio(both, predicted), ratio(both, gold))
+
+
+def score(gold: Records, pred: Records) -> dict[str, Any]:
+    g, p = flatten(gold), flatten(pred)
+    tuples = best_pairs_by_key(p, g, _tuple_key, _tuple_key, _evidence_overlaps)
+    pairs = [(a[1]["polarity"], b[1]["polarity"]) for a, b in best_pairs_by_key(p, g, _pair_key, _pair_key, _evidence_overlaps)]
+    favor, against = polarity_f1(pairs, FAVOR), polarity_f1(pairs, AGAINST)
+    return {
+        "tuple": prf(len(tuples), len(p), len(g)),
+        "semeval2016": {
+            "f_avg": None if favor is None or against is None else (favor + against) / 2,
+            "favor_f1": favor,
+            "against_f1": against,
+            "pairs": len(pairs),
+        },
+    }
