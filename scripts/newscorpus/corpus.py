@@ -70,13 +70,23 @@ class Layout:
         return self.annotations_dir / f"{schema.ERRATUM.name}.jsonl"
 
     def text_path(self, doc_id: str) -> Path:
-        return self.corpus_dir / f"{doc_id}.txt"
+        return self.root / self.text_file(doc_id)
 
     def layer_dir(self, shape: RecordShape) -> Path:
         return self.annotations_dir / shape.name
 
     def layer_path(self, shape: RecordShape, doc_id: str) -> Path:
-        return self.layer_dir(shape) / f"{doc_id}.jsonl"
+        return self.root / self.layer_file(shape, doc_id)
+
+    @staticmethod
+    def text_file(doc_id: str) -> str:
+        """The text's path relative to the root, as findings show it."""
+        return f"corpus/{doc_id}.txt"
+
+    @staticmethod
+    def layer_file(shape: RecordShape, doc_id: str) -> str:
+        """A layer file's path relative to the root, as findings show it."""
+        return f"annotations/{shape.name}/{doc_id}.jsonl"
 
     def relative(self, path: Path) -> str:
         """A path as shown in findings and messages: relative to the root when inside it."""

@@ -52,7 +52,7 @@ class _Run:
     entities: EntityIndex
     forms: FormIndex = field(default_factory=FormIndex)
     doc_ids: set[str] = field(default_factory=set)  # every doc_id the manifest names
-    readable: list[str] = field(default_factory=list)  # documents whose text decoded: the second pass's
+    readable: list[tuple[str, bool]] = field(default_factory=list)  # (doc_id, clean_names) of texts that decoded
 
     @property
     def root(self) -> Path:
@@ -61,8 +61,8 @@ class _Run:
     def rel(self, path: Path) -> str:
         return self.layout.relative(path)
 
-    def at(self, path: Path, doc_id: str | None = None) -> FileReporter:
-        return self.reporter.at(self.rel(path), doc_id)
+    def at(self, path: Path | str, doc_id: str | None = None) -> FileReporter:
+        return self.reporter.at(path if isinstance(path, str) else self.rel(path), doc_id)
 
 
 @dataclass
@@ -74,6 +74,7 @@ class _DocumentReport:
     forms: dict[str, Counter]
     used: set[str]
     readable: bool
+    clean_names: bool  # no finding in its mention or exception file: every record there is usable
 
 
 _RUN: _Run | None = None
@@ -106,7 +107,7 @@ def validate_root(root: Path, *, completeness: bool = True, workers: int = 1) ->
             state.forms.merge(report.forms)
             state.entities.used |= report.used
             if report.readable:
-                state.readable.append(report.doc_id)
+                state.readable.append((report.doc_id, report.clean_names))
         _check_stray_files(state)
         _check_unused_entities(state)
         if completeness and state.forms.labels:
@@ -186,8 +187,8 @@ def _check_unused_entities(state: _Run) -> None:
 
 def _read_text(state: _Run, rec: Rec, doc_id: str) -> str | None:
     """The document's text; None for what is missing or unreadable (its text checks are then skipped)."""
-    path = state.layout.text_path(doc_id)
-    shown = state.rel(path)
+    shown = Layout.text_file(doc_id)
+    path = state.root / shown
     out = state.reporter.at(state.rel(state.layout.manifest_path), records_are_documents=True)
     try:
         data = corpus.read_bytes(path, state.root)
@@ -217,8 +218,9 @@ def _read_text(state: _Run, rec: Rec, doc_id: str) -> str | None:
 
 def _load_layer(state: _Run, shape: RecordShape, doc_id: str, text: str | None, reporter: Reporter) -> list[Rec]:
     """A document's records of one layer, with levels 1-3 record checks reported to ``reporter``."""
-    path = state.layout.layer_path(shape, doc_id)
-    out = reporter.at(state.rel(path), doc_id)
+    shown = Layout.layer_file(shape, doc_id)
+    path = state.root / shown
+    out = reporter.at(shown, doc_id)
     recs = list(records.iter_records(path, shape, out, state.root))
     for rec in recs:
         records.check_dates(shape, rec, out)
@@ -246,10 +248,10 @@ def _check_document(rec: Rec) -> _DocumentReport:
     mentioned = crossref.mentioned_entities(mentions)
     for shape in schema.PER_DOCUMENT_SHAPES:
         if layers[shape.name]:
-            out = state.at(state.layout.layer_path(shape, doc_id), doc_id)
+            out = state.at(Layout.layer_file(shape, doc_id), doc_id)
             crossref.check_mentioned_entities(shape, layers[shape.name], mentioned, entities, out)
     if reporter.completeness:
-        guidelines.check_name_mentions(mentions, state.at(state.layout.layer_path(schema.ENTITY_MENTION, doc_id), doc_id))
+        guidelines.check_name_mentions(mentions, state.at(Layout.layer_file(schema.ENTITY_MENTION, doc_id), doc_id))
     if text is not None:
         state.forms.add_mentions(mentions)
         if reporter.completeness:
@@ -257,31 +259,41 @@ def _check_document(rec: Rec) -> _DocumentReport:
                 text,
                 layers[schema.FIGURE.name],
                 layers[schema.EXCEPTION.name],
-                state.at(state.layout.text_path(doc_id), doc_id),
-                state.at(state.layout.layer_path(schema.EXCEPTION, doc_id), doc_id),
+                state.at(Layout.text_file(doc_id), doc_id),
+                state.at(Layout.layer_file(schema.EXCEPTION, doc_id), doc_id),
             )
-    return _DocumentReport(doc_id, reporter.findings, state.forms.labels, entities.used, text is not None)
+    name_files = {Layout.layer_file(shape, doc_id) for shape in (schema.ENTITY_MENTION, schema.EXCEPTION)}
+    clean_names = not any(f.file in name_files for f in reporter.findings)
+    return _DocumentReport(doc_id, reporter.findings, state.forms.labels, entities.used, text is not None, clean_names)
 
 
-def _check_surface_forms(doc_id: str) -> list[Finding]:
+def _check_surface_forms(document: tuple[str, bool]) -> list[Finding]:
     """Second pass, one document: every whole-word occurrence of an annotated name carries its label.
 
-    The mentions and exceptions are read and checked again with a reporter whose findings are
-    dropped (the first pass reported them), so that exactly the usable records are used.
+    Only usable mentions and exceptions count.  When the first pass found nothing in their files,
+    every record there is usable and is taken as read; otherwise they are checked again with a
+    reporter whose findings are dropped (the first pass reported them), which marks the usable ones.
     """
     assert _RUN is not None
+    doc_id, clean = document
     layout = _RUN.layout
     state = _Run(layout, Reporter(completeness=False), _RUN.entities)
     text = corpus.read_text(layout.text_path(doc_id))
-    mentions = _load_layer(state, schema.ENTITY_MENTION, doc_id, text, state.reporter)
-    exceptions = _load_layer(state, schema.EXCEPTION, doc_id, text, state.reporter)
+    if clean:
+        mentions, exceptions = (
+            [Rec(line.no, line.record, span_ok=True) for line in corpus.iter_lines(layout.layer_path(shape, doc_id)) if line.record is not None]
+            for shape in (schema.ENTITY_MENTION, schema.EXCEPTION)
+        )
+    else:
+        mentions = _load_layer(state, schema.ENTITY_MENTION, doc_id, text, state.reporter)
+        exceptions = _load_layer(state, schema.EXCEPTION, doc_id, text, state.reporter)
     reporter = Reporter()
     guidelines.check_surface_forms(
         text,
         guidelines.surface_inputs(mentions, exceptions),
         _RUN.forms,
-        reporter.at(layout.relative(layout.text_path(doc_id)), doc_id),
-        reporter.at(layout.relative(layout.layer_path(schema.EXCEPTION, doc_id)), doc_id),
+        reporter.at(Layout.text_file(doc_id), doc_id),
+        reporter.at(Layout.layer_file(schema.EXCEPTION, doc_id), doc_id),
     )
     return reporter.findings
 
