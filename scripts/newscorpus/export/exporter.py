@@ -106,6 +106,8 @@ def build_export(root: Path, dest: Path, policy: ShardPolicy, *, workers: int | 
         findings = validate_root(root, workers=workers)
         if has_errors(findings):
             return BuildOutcome(findings, None)
+        if next(corpus.iter_manifest(root), None) is None:
+            raise ExportError("the manifest lists no documents: there is nothing to export")
         tmp = Path(tempfile.mkdtemp(prefix=staging_prefix(dest, "build"), dir=dest.parent))
         try:
             result = write_export(root, tmp, policy, workers)
