@@ -211,6 +211,7 @@ class StreamingExport:
         """Write what is buffered, each split's entity table, then card, Croissant and checksums."""
         from .card import write_card
         from .croissant import write_croissant
+        from .postbuild import write_derived_files
 
         result = self.result
         result.splits = [s for s in schema.SPLITS.names if s in self.writers]
@@ -221,8 +222,9 @@ class StreamingExport:
             for name, writer in self.writers[split].items():
                 result.stats.setdefault(name, {})[split] = writer.close()
         self.alignment.close()
-        write_card(self.out / CARD_FILE, result)
-        write_croissant(self.out / CROISSANT_FILE, result)
+        write_card(self.out / CARD_FILE, result, self.layout.root)
+        write_croissant(self.out / CROISSANT_FILE, result, self.layout.root)
+        write_derived_files(self.out)  # CoNLL and viewer, read back from the Parquet just written
         write_checksums(self.out)
         return result
 
