@@ -101,8 +101,8 @@ TEXTS: dict[str, str] = {
         "them must clear the rights themselves."
     ),
     "citation": (
-        "No paper describes this dataset. Cite the dataset and the corpus version you used (the entry below names "
-        "the version of this export):"
+        "No paper describes this dataset. Cite the dataset with the corpus version you used; the dataset card of "
+        "each export gives a BibTeX entry for its version (`citeAs` in croissant.json)."
     ),
     "card_contact": (
         "The maintainers, through the issue tracker of the repository the corpus is developed in, or the Community "

@@ -347,7 +347,7 @@ def document_page(row: dict[str, Any], split: str, entities: dict[str, Entity], 
     defects = "".join(f"<li>{esc(d)}</li>" for d in row["known_defects"])
     header = (
         f'<div class="meta"><a href="../{INDEX_FILE}">← {esc(texts.PRETTY_NAME)}</a></div>'
-        f"<h1>{esc(row['title'] or doc_id)}</h1><div class=\"meta\">{meta}</div>"
+        f"<h1>{esc(row['title'] or f'{doc_id} (no headline)')}</h1><div class=\"meta\">{meta}</div>"
     )
     body = (
         _status_note()
@@ -409,8 +409,12 @@ function showEntity(index,clicked){
     ul.appendChild(li);
   });
   panel.appendChild(ul);
-  var held=all('tr.stance-row').filter(function(r){return r.querySelector('.chip[data-entity="'+index+'"]');});
-  if(held.length){panel.appendChild(el("div",{},"Stances held: "+held.length));}
+  var held=all('tr.stance-row').filter(function(r){return r.querySelectorAll("td")[1].querySelector('.chip[data-entity="'+index+'"]');});
+  if(held.length){
+    var hd=el("div",{"id":"panel-stances","style":"margin-top:6px"},"Stances held ("+held.length+"): ");
+    held.forEach(function(r){hd.appendChild(el("a",{"class":"chip","data-stance-link":r.getAttribute("data-stance")},r.getAttribute("data-stance-id")));});
+    panel.appendChild(hd);
+  }
   if(ent.others.length){
     panel.appendChild(el("div",{"style":"margin-top:8px"},"Also mentioned in:"));
     var ol=el("ul",{});
@@ -438,9 +442,12 @@ function showStance(index){
   row.classList.add("sel");
   var segs=all("#text .s").filter(function(s){return s.getAttribute("data-st").split(" ").indexOf(String(index))>=0;});
   segs.forEach(function(s){s.classList.add("ev-on");});
+  var holder=row.querySelectorAll("td")[1].querySelector("[data-entity]");
+  all('#text .m[data-entity="'+holder.getAttribute("data-entity")+'"]').forEach(function(m){m.classList.add("sel");});
   var cells=row.querySelectorAll("td");
   panel.textContent="";
   panel.appendChild(el("h3",{},"Stance "+row.getAttribute("data-stance-id")));
+  panel.appendChild(el("div",{"class":"sub"},"evidence highlighted in the text; the holder's mentions outlined"));
   var ul=el("ul",{});
   [["holder",1],["target",2],["polarity",3],["attribution",4]].forEach(function(p){ul.appendChild(el("li",{},p[0]+": "+cells[p[1]].textContent));});
   panel.appendChild(ul);
@@ -449,6 +456,8 @@ function showStance(index){
 }
 document.addEventListener("click",function(ev){
   var t=ev.target;
+  var link=t.closest("[data-stance-link]");
+  if(link){showStance(link.getAttribute("data-stance-link"));return;}
   var go=t.closest("[data-goto]");
   if(go){var p=firstPiece(go.getAttribute("data-goto"))[0];if(p){p.scrollIntoView({block:"center"});p.click();}return;}
   var m=t.closest("#text .m");
