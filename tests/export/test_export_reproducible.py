@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from newscorpus.export.destination import MARKER
 from newscorpus.export.exporter import CHECKSUM_FILE
 
 
@@ -22,10 +23,11 @@ def test_a_rebuild_is_byte_identical(export_dir, rebuilt_export_dir):
 
 
 def test_checksums_list_every_other_file_with_its_sha256(export_dir):
+    """Every file but SHA256SUMS itself and the destination marker (the build's bookkeeping, written last)."""
     listed = {}
     for line in (export_dir / CHECKSUM_FILE).read_text().splitlines():
         digest, rel = line.split("  ", 1)
         listed[rel] = digest
-    assert sorted(listed) == [f for f in files(export_dir) if f != CHECKSUM_FILE]
+    assert sorted(listed) == [f for f in files(export_dir) if f not in (CHECKSUM_FILE, MARKER)]
     for rel, digest in listed.items():
         assert hashlib.sha256((export_dir / rel).read_bytes()).hexdigest() == digest, rel

@@ -201,7 +201,8 @@ def _text(key: str) -> str:
 
 
 EXAMPLE_STRING_CHARS = 120
-EXAMPLE_LIST_ITEMS = 2
+EXAMPLE_LIST_ITEMS = 3
+EXAMPLE_RECORDS = 1
 
 
 def _shortened(value: Any) -> Any:
@@ -209,27 +210,42 @@ def _shortened(value: Any) -> Any:
     if isinstance(value, str) and len(value) > EXAMPLE_STRING_CHARS:
         return value[:EXAMPLE_STRING_CHARS] + "…"
     if isinstance(value, list):
-        kept = [_shortened(v) for v in value[:EXAMPLE_LIST_ITEMS]]
-        return kept + ([f"… {len(value) - EXAMPLE_LIST_ITEMS} more"] if len(value) > EXAMPLE_LIST_ITEMS else [])
+        limit = EXAMPLE_RECORDS if any(isinstance(v, dict) for v in value) else EXAMPLE_LIST_ITEMS
+        kept = [_shortened(v) for v in value[:limit]]
+        return kept + ([f"… {len(value) - limit} more"] if len(value) > limit else [])
     if isinstance(value, dict):
         return {k: _shortened(v) for k, v in value.items()}
     return value
 
 
-def _example(result: "ExportResult", config: str) -> str:
-    """The first row of the config's first split, as ``load_dataset`` returns it (ClassLabels as ids)."""
+def _json_block(value: Any, indent: str = "") -> str:
+    """JSON with one key per line; lists of scalars stay on one line."""
     import json
 
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_json_block(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
+    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        return "[\n" + ",\n".join(inner + _json_block(v, inner) for v in value) + f"\n{indent}]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _example(result: "ExportResult", config: str) -> str:
+    """The first row of the config's first split, as ``load_dataset`` returns it (ClassLabels as ids)."""
     from .readback import read_rows
 
     split = result.splits[0]
     row = next(read_rows(result.stats[config][split].files, decoded=False), None)
     if row is None:
         return f"(the `{split}` split of `{config}` has no rows)"
-    shown = json.dumps(_shortened(row), ensure_ascii=False, indent=2)
+    shown = _json_block(_shortened(row))
     return (
-        f"The first row of `{split}` (strings cut at {EXAMPLE_STRING_CHARS} characters and lists at "
-        f"{EXAMPLE_LIST_ITEMS} items, marked with …):\n\n```json\n{shown}\n```"
+        f"The first row of `{split}` as `load_dataset` returns it (ClassLabels as ids; strings cut at "
+        f"{EXAMPLE_STRING_CHARS} characters, lists of records at {EXAMPLE_RECORDS} and other lists at "
+        f"{EXAMPLE_LIST_ITEMS} items, each cut marked with …):\n\n```json\n{shown}\n```"
     )
 
 
