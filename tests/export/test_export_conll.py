@@ -9,11 +9,13 @@ only below its data roots, so the export folder is added to ``nltk.data.path`` f
 
 from __future__ import annotations
 
+import re
+
 import nltk.data
 import pytest
 from nltk.corpus.reader import ConllCorpusReader
 
-from newscorpus.export.conll import CONLL_DIR, DOCSTART, conll_lines
+from newscorpus.export.conll import CONLL_DIR, DOCSTART, conll_text
 from newscorpus.export.rows import ExportError
 
 
@@ -70,15 +72,44 @@ def test_every_line_is_blank_or_a_token_and_a_tag(export_dir, loaded):
                 assert token and tag in tag_names, line
 
 
-def test_a_token_holding_whitespace_stops_the_build_with_its_document_and_sentence():
-    rows = [{"doc_id": "d1", "sentence_id": 3, "tokens": ["New", "a b"], "ner_tags": ["O", "O"]}]
-    with pytest.raises(ExportError, match=r"ner/train: document d1 sentence 3: token 'a b'"):
-        list(conll_lines(rows, "ner", "train"))
+def table(rows):
+    import pyarrow as pa
+
+    return pa.table({key: [row[key] for row in rows] for key in ("doc_id", "sentence_id", "tokens", "ner_tags")})
+
+
+NAMES = ["O", "B-PERSON", "I-PERSON"]
+
+
+@pytest.mark.parametrize("token", ["a b", "a\u00a0b", "", "tab\t"])
+def test_a_token_that_is_empty_or_holds_whitespace_stops_the_build_naming_it(token):
+    rows = [
+        {"doc_id": "d1", "sentence_id": 2, "tokens": ["Ok"], "ner_tags": [0]},
+        {"doc_id": "d1", "sentence_id": 3, "tokens": ["New", token], "ner_tags": [0, 0]},
+    ]
+    with pytest.raises(ExportError, match=rf"ner/train: document d1 sentence 3: token {re.escape(repr(token))}"):
+        conll_text(table(rows), NAMES, "ner/train")
+
+
+def test_sentences_are_blank_line_separated_and_documents_start_with_docstart():
+    rows = [
+        {"doc_id": "d1", "sentence_id": 0, "tokens": ["Ann", "Lee", "came"], "ner_tags": [1, 2, 0]},
+        {"doc_id": "d1", "sentence_id": 1, "tokens": ["."], "ner_tags": [0]},
+        {"doc_id": "d2", "sentence_id": 0, "tokens": ["Hi"], "ner_tags": [0]},
+    ]
+    text, last = conll_text(table(rows), NAMES, "ner/train")
+    assert text == f"{DOCSTART} O\n\nAnn B-PERSON\nLee I-PERSON\ncame O\n\n. O\n\n{DOCSTART} O\n\nHi O\n\n"
+    assert last == "d2"
+
+
+def test_a_document_continued_from_the_previous_row_group_gets_no_second_docstart():
+    rows = [{"doc_id": "d1", "sentence_id": 5, "tokens": ["Hi"], "ner_tags": [0]}]
+    assert conll_text(table(rows), NAMES, "ner/train", previous_doc="d1") == ("Hi O\n\n", "d1")
 
 
 def test_a_sentence_without_tokens_is_left_out():
     rows = [
         {"doc_id": "d1", "sentence_id": 0, "tokens": [], "ner_tags": []},
-        {"doc_id": "d1", "sentence_id": 1, "tokens": ["Hi"], "ner_tags": ["O"]},
+        {"doc_id": "d1", "sentence_id": 1, "tokens": ["Hi"], "ner_tags": [0]},
     ]
-    assert "".join(conll_lines(rows, "ner", "train")) == f"{DOCSTART} O\n\nHi O\n\n"
+    assert conll_text(table(rows), NAMES, "ner/train")[0] == f"{DOCSTART} O\n\nHi O\n\n"

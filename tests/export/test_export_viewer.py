@@ -84,7 +84,7 @@ def hostile_row():
 
 
 def hostile_page() -> str:
-    entities = {"bob": Entity("bob", "</script><b>Bob", "PERSON", "a \"quoted\" & <tagged> man", "a · manual", ["d-1", "d-2"])}
+    entities = {"bob": Entity("bob", "</script><b>Bob", "PERSON", "a \"quoted\" & <tagged> man", "a · manual", dict.fromkeys(["d-1", "d-2"]))}
     return document_page(hostile_row(), "train", entities, "9.9.9")
 
 

@@ -21,9 +21,9 @@ the same bytes.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from .readback import config_names, config_splits, features_of, read_rows
+from .readback import config_names, config_splits, features_of
 from .rows import ExportError
 
 CONLL_DIR = "conll"
@@ -57,29 +57,58 @@ def tagging_configs(out: Path) -> list[str]:
     return names
 
 
-def conll_lines(rows: Iterable[dict[str, Any]], config: str, split: str) -> Iterable[str]:
-    """The file's lines (each ending in ``\\n``) for rows with ``doc_id``, ``sentence_id``, tokens and tags."""
-    current = None
-    for row in rows:
-        tokens, tags = row[TOKEN_COLUMN], row[TAG_COLUMN]
-        if not tokens:
-            continue
-        if row["doc_id"] != current:
-            current = row["doc_id"]
-            yield f"{DOCSTART} {OUTSIDE}\n"
-            yield "\n"
-        for token, tag in zip(tokens, tags, strict=True):
-            if token.split() != [token]:
-                raise ExportError(
-                    f"{config}/{split}: document {row['doc_id']} sentence {row['sentence_id']}: token {token!r} "
-                    "contains whitespace and cannot be written as a CoNLL line"
-                )
-            yield f"{token} {tag}\n"
-        yield "\n"
-
-
 def conll_path(out: Path, config: str, split: str) -> Path:
     return out / CONLL_DIR / config / f"{split}.conll"
+
+
+def conll_text(table: Any, names: list[str], where: str, previous_doc: str | None = None) -> tuple[str, str | None]:
+    """The CoNLL text of an Arrow table's rows (``doc_id``, ``sentence_id``, ``tokens``, tag ids in
+    ``ner_tags``) and the last document written.  ``previous_doc`` is the document the text continues
+    (no ``-DOCSTART-`` before its sentences).  Token lines are joined with Arrow compute, so no Python
+    object is made per token.  An empty token, or one holding whitespace (what Arrow's Unicode
+    whitespace split does not give back whole), raises :class:`ExportError` naming it."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    tokens = table.column(TOKEN_COLUMN).combine_chunks()
+    tags = table.column(TAG_COLUMN).combine_chunks()
+    flat_tokens, flat_tags = tokens.flatten(), tags.flatten()
+    offsets = pc.subtract(tokens.offsets, tokens.offsets[0])
+    whole = pc.and_(pc.equal(pc.list_value_length(pc.utf8_split_whitespace(flat_tokens)), 1), pc.greater(pc.utf8_length(flat_tokens), 0))
+    if len(flat_tokens) and not pc.all(whole).as_py():
+        bad = pc.index(whole, False).as_py()
+        row = int(np.searchsorted(offsets.to_numpy(), bad, side="right")) - 1
+        raise ExportError(
+            f"{where}: document {table.column('doc_id')[row].as_py()} sentence {table.column('sentence_id')[row].as_py()}: "
+            f"token {flat_tokens[bad].as_py()!r} is empty or contains whitespace and cannot be written as a CoNLL line"
+        )
+    lines = pc.binary_join_element_wise(flat_tokens, pc.take(pa.array(names), flat_tags), " ")
+    blocks = pc.binary_join(pa.ListArray.from_arrays(offsets, lines), "\n").to_pylist()
+    out = []
+    for block, doc_id in zip(blocks, table.column("doc_id").to_pylist()):
+        if not block:
+            continue
+        if doc_id != previous_doc:
+            previous_doc = doc_id
+            out.append(f"{DOCSTART} {OUTSIDE}\n\n")
+        out.append(block + "\n\n")
+    return "".join(out), previous_doc
+
+
+def write_split(path: Path, shards: list[Path], config: str, split: str) -> None:
+    """One CoNLL file from a split's shards, a row group at a time."""
+    import pyarrow.parquet as pq
+
+    current = None
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        for shard in shards:
+            names = features_of(shard)[TAG_COLUMN].feature.names
+            parquet = pq.ParquetFile(shard)
+            for group in range(parquet.num_row_groups):
+                table = parquet.read_row_group(group, columns=["doc_id", "sentence_id", TOKEN_COLUMN, TAG_COLUMN])
+                text, current = conll_text(table, names, f"{config}/{split}", current)
+                handle.write(text)
 
 
 def write_conll(out: Path) -> list[Path]:
@@ -89,8 +118,6 @@ def write_conll(out: Path) -> list[Path]:
         for split, shards in config_splits(out, config).items():
             path = conll_path(out, config, split)
             path.parent.mkdir(parents=True, exist_ok=True)
-            rows = read_rows(shards, ["doc_id", "sentence_id", TOKEN_COLUMN, TAG_COLUMN])
-            with path.open("w", encoding="utf-8", newline="\n") as handle:
-                handle.writelines(conll_lines(rows, config, split))
+            write_split(path, shards, config, split)
             written.append(path)
     return sorted(written)

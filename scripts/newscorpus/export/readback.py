@@ -10,7 +10,7 @@ ClassLabel names come from each file's ``huggingface`` schema metadata.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from .. import schema
 
@@ -42,20 +42,26 @@ def features_of(path: Path) -> "datasets.Features":
     return datasets.Features.from_arrow_schema(pq.read_schema(path))
 
 
-def decode(feature: Any, value: Any) -> Any:
-    """``value`` with every ClassLabel id replaced by its name, through lists and structs."""
+def decoder(feature: Any) -> Callable[[Any], Any]:
+    """A function giving a value of ``feature`` with every ClassLabel id replaced by its name,
+    through lists and structs (built once per file, so rows decode without re-walking the Features)."""
     import datasets
 
-    if value is None:
-        return None
     if isinstance(feature, datasets.ClassLabel):
-        return feature.int2str(value)
-    if isinstance(feature, (datasets.List, datasets.Sequence)):
-        return [decode(feature.feature, v) for v in value]
-    if isinstance(feature, list):
-        return [decode(feature[0], v) for v in value]
+        names = feature.names
+        return lambda v: None if v is None else names[v]
+    if isinstance(feature, (datasets.List, datasets.Sequence)) or isinstance(feature, list):
+        inner = decoder(feature[0] if isinstance(feature, list) else feature.feature)
+        return lambda vs: None if vs is None else [inner(v) for v in vs]
     if isinstance(feature, dict):
-        return {k: decode(feature[k], v) for k, v in value.items()}
+        fields = {k: decoder(f) for k, f in feature.items()}
+        if all(f is _same for f in fields.values()):
+            return _same
+        return lambda d: None if d is None else {k: fields[k](v) for k, v in d.items()}
+    return _same
+
+
+def _same(value: Any) -> Any:
     return value
 
 
@@ -68,8 +74,12 @@ def read_rows(paths: list[Path], columns: list[str] | None = None, *, decoded: b
         features = features_of(path)
         parquet = pq.ParquetFile(path)
         for group in range(parquet.num_row_groups):
-            for row in parquet.read_row_group(group, columns=columns).to_pylist():
-                yield {k: decode(features[k], v) for k, v in row.items()} if decoded else row
+            table = parquet.read_row_group(group, columns=columns)
+            if not decoded:
+                yield from table.to_pylist()
+                continue
+            decode = decoder({name: features[name] for name in table.column_names})
+            yield from map(decode, table.to_pylist())
 
 
 def read_split_rows(out: Path, config: str, columns: list[str] | None = None) -> dict[str, Iterator[dict[str, Any]]]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import quote
@@ -152,7 +153,7 @@ class Entity:
     label: str
     description: str
     provenance: str
-    docs: list[str] = field(default_factory=list)
+    docs: dict[str, None] = field(default_factory=dict)  # ordered set: the documents mentioning it
     counts: dict[str, int] = field(default_factory=dict)  # split -> mentions
 
 
@@ -166,7 +167,7 @@ def read_entities(out: Path) -> dict[str, Entity]:
                 entity = entities[row["entity_id"]] = Entity(
                     row["entity_id"], row["name"], row["label"], row["description"], f"{row['annotator']} · {row['method']}"
                 )
-            entity.docs += [d for d in row["doc_ids"] if d not in entity.docs]
+            entity.docs.update(dict.fromkeys(row["doc_ids"]))
             entity.counts[split] = row["mention_count"]
     return dict(sorted(entities.items()))
 
@@ -323,20 +324,16 @@ def document_page(row: dict[str, Any], split: str, entities: dict[str, Entity], 
             f'<td class="quote">“{esc(s["evidence_text"])}”</td><td class="prov">{_provenance(s)}</td></tr>'
         )
 
-    data = {
-        "doc": doc_id,
-        "entities": [
-            {
-                "id": e,
-                "name": entities[e].name if e in entities else e,
-                "label": entities[e].label if e in entities else "",
-                "description": entities[e].description if e in entities else "",
-                "others": [[d, doc_href(d, False)] for d in (entities[e].docs if e in entities else []) if d != doc_id][:OTHER_DOCUMENTS_SHOWN],
-                "more": max(0, len([d for d in (entities[e].docs if e in entities else []) if d != doc_id]) - OTHER_DOCUMENTS_SHOWN),
-            }
-            for e in doc_entities
-        ],
-    }
+    def script_entity(entity_id: str) -> dict[str, Any]:
+        entity = entities.get(entity_id) or Entity(entity_id, entity_id, "", "", "")
+        others = [d for d in islice(entity.docs, OTHER_DOCUMENTS_SHOWN + 1) if d != doc_id][:OTHER_DOCUMENTS_SHOWN]
+        total = len(entity.docs) - (doc_id in entity.docs)
+        return {
+            "id": entity_id, "name": entity.name, "label": entity.label, "description": entity.description,
+            "others": [[d, doc_href(d, False)] for d in others], "more": total - len(others),
+        }
+
+    data = {"doc": doc_id, "entities": [script_entity(e) for e in doc_entities]}
     meta = " · ".join(
         esc(x)
         for x in (
@@ -499,7 +496,7 @@ def index_page(docs: list[_DocSummary], entities: dict[str, Entity], version: st
         f"<td><code>{esc(e.entity_id)}</code></td><td>{esc(e.description)}</td>"
         + "".join(f"<td>{e.counts.get(s, '')}</td>" for s in splits)
         + "<td>"
-        + " ".join(f'<a class="chip" href="{esc(doc_href(d, True))}">{esc(d)}</a>' for d in e.docs[:OTHER_DOCUMENTS_SHOWN])
+        + " ".join(f'<a class="chip" href="{esc(doc_href(d, True))}">{esc(d)}</a>' for d in islice(e.docs, OTHER_DOCUMENTS_SHOWN))
         + (f" … and {len(e.docs) - OTHER_DOCUMENTS_SHOWN} more" if len(e.docs) > OTHER_DOCUMENTS_SHOWN else "")
         + f"</td><td>{_provenance_text(e.provenance)}</td></tr>"
         for e in entities.values()
@@ -524,9 +521,9 @@ def _provenance_text(provenance: str) -> str:
 
 
 def write_viewer(out: Path) -> list[Path]:
-    """Write ``viewer/index.html`` and one page per document into the export at ``out``; return the paths."""
-    from .. import store
+    """Write ``viewer/index.html`` and one page per document into the export at ``out``; return the paths.
 
+    Plain writes, not atomic ones: ``out`` is the build's staging folder, swapped into place whole."""
     entities = read_entities(out)
     pages = out / VIEWER_DIR / DOC_DIR
     pages.mkdir(parents=True, exist_ok=True)
@@ -536,12 +533,12 @@ def write_viewer(out: Path) -> list[Path]:
         for row in rows:
             version = row["corpus_version"]
             path = pages / f"{row['doc_id']}.html"
-            store.atomic_write_text(path, document_page(row, split, entities, version))
+            path.write_bytes(document_page(row, split, entities, version).encode("utf-8"))
             written.append(path)
             counts = (len(row["entities"]), len({m["entity_id"] for m in row["entities"]}), len(row["figures"]), len(row["stances"]))
             docs.append(_DocSummary(row["doc_id"], row["title"], split, row["published"], counts))
     index = out / VIEWER_DIR / INDEX_FILE
-    store.atomic_write_text(index, index_page(docs, entities, version))
+    index.write_bytes(index_page(docs, entities, version).encode("utf-8"))
     return sorted([index, *written])
 
 
