@@ -28,7 +28,7 @@ import json
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import quote
 
 from .. import schema, texts
@@ -222,6 +222,8 @@ code{font-size:12px}
 td:first-child code,td .nowrap{white-space:nowrap}
 td.prov{font-size:11px;width:8em}
 .quote{min-width:16em}
+.ftext{font-family:Georgia,"Noto Serif",serif}
+td.measures{min-width:14em}
 @media (max-width:1000px){.layout{grid-template-columns:1fr}aside{position:static}}
 """
 
@@ -309,9 +311,9 @@ def document_page(row: dict[str, Any], split: str, entities: dict[str, Entity], 
         measured = "".join(entity_chip(e) for e in f["measured_entity_ids"])
         figure_rows.append(
             f'<tr data-figure-id="{esc(f["figure_id"])}" data-fig="{i}" class="figure-row"><td><code>{esc(f["figure_id"])}</code></td>'
-            f'<td class="quote">{esc(f["text"])}</td><td title="{esc(_definition(schema.FIGURE_KINDS, f["kind"]))}">{esc(f["kind"])}</td>'
+            f'<td class="ftext">{esc(f["text"])}</td><td title="{esc(_definition(schema.FIGURE_KINDS, f["kind"]))}">{esc(f["kind"])}</td>'
             f"<td>{value}</td><td><code>{esc(f['normalized'])}</code></td><td>{'yes' if f['approximate'] else ''}</td>"
-            f"<td>{esc(f['measured'])} {measured}</td><td class=\"prov\">{_provenance(f)}</td></tr>"
+            f"<td class=\"measures\"><span class=\"measured\">{esc(f['measured'])}</span> {measured}</td><td class=\"prov\">{_provenance(f)}</td></tr>"
         )
     stance_rows = []
     for i, s in enumerate(stances):
@@ -430,7 +432,9 @@ function showFigure(index){
   var sub=el("div",{"class":"sub"});sub.appendChild(el("code",{},row.getAttribute("data-figure-id")));sub.appendChild(document.createTextNode(" · "+mark.getAttribute("data-kind")));panel.appendChild(sub);
   var cells=row.querySelectorAll("td");
   var dl=el("ul",{});
-  [["value",3],["normalized",4],["approximate",5],["measures",6]].forEach(function(p){dl.appendChild(el("li",{},p[0]+": "+(cells[p[1]].textContent||"—")));});
+  [["value",3],["normalized",4],["approximate",5]].forEach(function(p){dl.appendChild(el("li",{},p[0]+": "+(cells[p[1]].textContent||"—")));});
+  var about=all(".chip",cells[6]).map(function(c){return c.textContent;});
+  dl.appendChild(el("li",{},"measures: "+cells[6].querySelector(".measured").textContent+(about.length?" (about "+about.join(", ")+")":"")));
   panel.appendChild(dl);
 }
 function showStance(index){
@@ -540,7 +544,3 @@ def write_viewer(out: Path) -> list[Path]:
     index = out / VIEWER_DIR / INDEX_FILE
     index.write_bytes(index_page(docs, entities, version).encode("utf-8"))
     return sorted([index, *written])
-
-
-def viewer_files(out: Path) -> Iterable[Path]:
-    return sorted((out / VIEWER_DIR).rglob("*.html"))
