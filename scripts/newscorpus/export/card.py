@@ -325,7 +325,8 @@ def card_body(result: "ExportResult", pub: Publication) -> str:
         _text("license"),
         "Because of the texts, this dataset is published on the Hugging Face Hub only as a gated repository with "
         "manual approval: access is for research on the annotations, and whoever is granted it agrees not to "
-        "redistribute the article texts.",
+        "redistribute the article texts. The annotations alone, without any article text, are published openly "
+        "under CC-BY-4.0 as a separate dataset (written by `newscorpus annotations-only`).",
         "## Files",
         f"`data/<config>/<split>-0000i-of-0000N.parquet` (zstd), `{CROISSANT_FILE}` (Croissant with Responsible-AI fields), "
         f"`{CONLL_DIR}/<config>/<split>.conll` (the `ner` config as two-column IOB2 CoNLL: token and tag separated by a "

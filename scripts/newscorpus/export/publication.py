@@ -47,6 +47,13 @@ def publication(root: Path, version: str) -> Publication:
     return Publication(version, release_date(root, version), agreement_statement(root))
 
 
+def publication_from_export(export: Path, version: str) -> Publication:
+    """The release date as a finished export states it (its croissant.json ``datePublished``)."""
+    croissant = export / "croissant.json"
+    date = json.loads(croissant.read_text(encoding="utf-8")).get("datePublished") if croissant.is_file() else None
+    return Publication(version, date, None)
+
+
 def agreement_statement(root: Path) -> str | None:
     """The ``summary`` of ``annotations/agreement.json``, or None when no agreement study has written it."""
     path = root / AGREEMENT_FILE
