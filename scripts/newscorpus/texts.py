@@ -241,8 +241,9 @@ TEXTS: dict[str, str] = {
         "As this git repository (corpus, annotations, tooling) and as a Hugging Face dataset export built by "
         "`newscorpus build` (Parquet, dataset card, Croissant with Responsible-AI fields, CoNLL files, a static "
         "document viewer). Releases are git tags `vX.Y.Z`; the README shows how a release is pushed to the Hugging "
-        "Face Hub with the same tag, into a gated repository with manual approval because the article texts' "
-        "licence is unknown. Where and when releases are published is decided by the maintainers."
+        "Face Hub with the same tag: the annotations without the article texts (`newscorpus annotations-only`) "
+        "openly, the full export only into a gated repository with manual approval, because the texts' licence is "
+        "unknown. Where and when releases are published is decided by the maintainers."
     ),
     "third_party_restrictions": (
         "The article texts are third-party writing whose copyright holders are unknown; no licence for them was "
