@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("newscorpus.validate", "check the corpus and annotations; exit 1 on any error"),
     "stats": ("newscorpus.stats", "counts per layer, label and split"),
     "build": ("newscorpus.export.build", "validate, then write the Hugging Face export"),
+    "annotations-only": ("newscorpus.export.annotations_only", "copy an export without the article texts (open CC-BY-4.0 upload)"),
     "ls": ("newscorpus.labelstudio.commands", "Label Studio: push gold, pull annotations back"),
     "agreement": ("newscorpus.labelstudio.agreement", "inter-annotator agreement from a Label Studio export"),
     "diff": ("newscorpus.diff", "per-layer differences between two revisions or exports"),

@@ -8,11 +8,12 @@ In order, it
    ``newscorpus validate`` finds no errors;
 2. diffs the data against the previous release (``newscorpus diff``);
 3. writes the version into ``scripts/newscorpus/version.py`` (the one place it lives);
-4. builds the Hugging Face export (``newscorpus build``);
-5. records the export's checksums in ``releases/X.Y.Z.sha256``;
-6. appends the corrections of released records to ``annotations/errata.jsonl``;
-7. moves the CHANGELOG's "Unreleased" notes under a dated ``[X.Y.Z]`` heading with
-   the diff summary, and regenerates the generated doc blocks (version, errata);
+4. appends the corrections of released records to ``annotations/errata.jsonl``;
+5. moves the CHANGELOG's "Unreleased" notes under a dated ``[X.Y.Z]`` heading with
+   the diff summary (before the build: the export's ``datePublished`` is that date);
+6. builds the Hugging Face export (``newscorpus build``) and
+   records its checksums in ``releases/X.Y.Z.sha256``;
+7. regenerates the generated doc blocks (version, errata);
 8. commits those files and creates the annotated tag.
 
 The validator, the export build and the docs run in a child Python whose
@@ -218,8 +219,27 @@ CHANGELOG_HEADER = (
 )
 
 
+def changelog_heading(version: str, date: str) -> str:
+    """The heading of a release's changelog entry; :func:`release_date` reads it back."""
+    return f"## [{version}] - {date}"
+
+
+def release_date(root: Path, version: str) -> str | None:
+    """The date of ``version``'s entry in the root's CHANGELOG.md, or None when it has none (not released).
+
+    The export's ``datePublished`` and citation year come from here, so a build is dated by the
+    committed changelog, never by the clock: rebuilding a release tag gives the same bytes.
+    """
+    path = root / CHANGELOG
+    if not path.is_file():
+        return None
+    pattern = re.escape(changelog_heading(version, "DATE")).replace("DATE", r"(\d{4}-\d{2}-\d{2})")
+    match = re.search(f"^{pattern}[ \t]*$", path.read_text(encoding="utf-8"), re.MULTILINE)
+    return match.group(1) if match else None
+
+
 def changelog_entry(version: str, date: str, previous_release: str | None, result: CorpusDiff | None, first_counts: list[str], notes: str, errata_count: int) -> str:
-    lines = [f"## [{version}] - {date}", ""]
+    lines = [changelog_heading(version, date), ""]
     if notes.strip():
         lines += [notes.strip(), ""]
     if previous_release and result is not None:
@@ -359,14 +379,14 @@ def execute(plan: Plan) -> None:
     try:
         restorer.remember(version_file(root))
         write_version(root, version)
-        build(root, plan.out)
-        atomic_write_text(restorer.remember(sums_path), export_checksums(plan.out))
         if plan.errata:
             append_errata(restorer.remember(layout.errata_path), plan.errata)
         old_log = changelog_path.read_text(encoding="utf-8") if changelog_path.is_file() else ""
         counts = [] if plan.previous_release else first_release_counts(root)
         entry = changelog_entry(version, plan.date, plan.previous_release, plan.result, counts, unreleased_notes(old_log), len(plan.errata))
         atomic_write_text(restorer.remember(changelog_path), update_changelog(old_log, entry))
+        build(root, plan.out)  # after the changelog entry: the export's datePublished is read from it
+        atomic_write_text(restorer.remember(sums_path), export_checksums(plan.out))
         doc_files = [root / rel for rel in _doc_files()]
         for path in doc_files:
             restorer.remember(path)

@@ -16,7 +16,7 @@ CREATORS = "India–Russia Summit News maintainers"
 TEXTS: dict[str, str] = {
     "summary": (
         "Two English news articles about Russian President Vladimir Putin's state visit to India "
-        "on 4–5 December 2025, with stand-off gold annotations of named entities (OntoNotes 5 types, "
+        "on 4–5 December 2025, with stand-off reference annotations written by one LLM annotator: named entities (OntoNotes 5 types, "
         "name/nominal/pronominal mentions, corpus-wide entity ids), figures (every number, amount, "
         "percentage, count and date, with normalized values) and stances (holder, target, polarity, "
         "evidence span, attribution)."
@@ -38,6 +38,16 @@ TEXTS: dict[str, str] = {
         "the validator. There was no second annotator, no human review and no agreement study."
     ),
     "annotations_per_item": "1 (a single annotator; no overlap, no adjudication).",
+    "annotation_status": (
+        "The annotations are LLM-written reference annotations, not human gold labels: every record was written "
+        "by one LLM annotator (`claude-agent`, method `llm-authored`) following annotations/GUIDELINES.md and "
+        "passes the validator's checks, but no human reviewed it. Use them as a reference to compare against, "
+        "and check a record against the text before relying on it."
+    ),
+    "no_agreement": (
+        "No agreement study has been made: each record has one annotator, so no inter-annotator agreement figure "
+        "exists for any layer."
+    ),
     "limitations": (
         "Two documents about a single event: far too small to train a general model and unrepresentative "
         "of news in general. One article is truncated mid-sentence and repeats a paragraph. Annotations "
@@ -66,7 +76,7 @@ TEXTS: dict[str, str] = {
         "reviewed the records, so there are no annotator demographics to report."
     ),
     "annotation_platform": (
-        "None for the gold records: the agent wrote the JSONL files directly and code computed the offsets. "
+        "None for the current records: the agent wrote the JSONL files directly and code computed the offsets. "
         "The package's tooling round-trips annotations through Label Studio for later contributions."
     ),
     "direct_use": (
@@ -91,8 +101,17 @@ TEXTS: dict[str, str] = {
         "them must clear the rights themselves."
     ),
     "citation": (
-        "No paper describes this dataset. Cite it as: India–Russia Summit News maintainers, "
-        "\"India–Russia Summit News\" (annotated news corpus), with the corpus version you used."
+        "No paper describes this dataset. Cite the dataset with the corpus version you used; the dataset card of "
+        "each export gives a BibTeX entry for its version (`citeAs` in croissant.json)."
+    ),
+    "card_contact": (
+        "The maintainers, through the issue tracker of the repository the corpus is developed in, or the Community "
+        "tab of the dataset's Hugging Face repository where it is published; no other contact address is published."
+    ),
+    "collection_timeframe": (
+        "rai:dataCollectionTimeframe gives the earliest and latest publication date that the texts themselves carry "
+        "(the manifest's `published`; documents without a date are not counted). When the texts were obtained was "
+        "not recorded."
     ),
     "maintenance": (
         "Released in semantic versions by `newscorpus release`, with a changelog and machine-readable errata "
@@ -220,9 +239,11 @@ TEXTS: dict[str, str] = {
     ),
     "distribution": (
         "As this git repository (corpus, annotations, tooling) and as a Hugging Face dataset export built by "
-        "`newscorpus build` (Parquet, dataset card, Croissant with Responsible-AI fields). Releases are git tags "
-        "`vX.Y.Z`; the README shows how a release is pushed to the Hugging Face Hub with the same tag. Where and "
-        "when releases are published is decided by the maintainers."
+        "`newscorpus build` (Parquet, dataset card, Croissant with Responsible-AI fields, CoNLL files, a static "
+        "document viewer). Releases are git tags `vX.Y.Z`; the README shows how a release is pushed to the Hugging "
+        "Face Hub with the same tag: the annotations without the article texts (`newscorpus annotations-only`) "
+        "openly, the full export only into a gated repository with manual approval, because the texts' licence is "
+        "unknown. Where and when releases are published is decided by the maintainers."
     ),
     "third_party_restrictions": (
         "The article texts are third-party writing whose copyright holders are unknown; no licence for them was "

@@ -17,6 +17,7 @@ from newscorpus.version import CORPUS_VERSION
 
 RESOURCES = Path(datasets.__file__).parent / "utils" / "resources"
 HUB_TASK_IDS = json.loads((Path(__file__).parent / "hub_task_ids.json").read_text())
+HUB_CARD_KEYS = json.loads((Path(__file__).parent / "hub_card_keys.json").read_text())
 
 
 def card(export_dir: Path) -> DatasetCard:
@@ -80,10 +81,59 @@ def test_card_split_sizes_equal_the_loaded_row_counts(export_dir, loaded):
         assert all(s["num_bytes"] > 0 for s in infos[name]["splits"])
 
 
-def test_card_states_the_corpus_version(export_dir):
+def test_card_states_the_corpus_version_in_the_body_not_in_the_metadata(export_dir):
     loaded_card = card(export_dir)
-    assert loaded_card.data.version == CORPUS_VERSION
+    assert "version" not in loaded_card.data.to_dict()
     assert f"**{CORPUS_VERSION}**" in loaded_card.text
+
+
+def test_card_metadata_has_only_keys_of_the_hub_dataset_card_spec(export_dir):
+    keys = set(card(export_dir).data.to_dict())
+    assert keys - set(HUB_CARD_KEYS["keys"]) == set()
+
+
+def test_card_metadata_has_tags_and_the_coreference_task_id(export_dir):
+    data = card(export_dir).data
+    assert {"news", "stance-detection", "entity-linking", "llm-annotated"} <= set(data.tags)
+    assert "coreference-resolution" in as_list(data.task_ids)
+
+
+def test_card_asks_for_gated_access_with_a_prompt_about_the_texts(export_dir):
+    data = card(export_dir).data.to_dict()
+    assert "redistribute the article texts" in data["extra_gated_prompt"]
+    fields = data["extra_gated_fields"]
+    assert set(fields.values()) <= {"text", "checkbox", "date_picker", "country", "select"}
+    assert any("redistribute the article texts" in name and kind == "checkbox" for name, kind in fields.items())
+
+
+def test_card_body_has_a_bibtex_entry_with_the_version(export_dir):
+    body = card(export_dir).text
+    entry = body.split("```bibtex\n", 1)[1].split("\n```", 1)[0]
+    assert entry.startswith("@misc{") and entry.endswith("}")
+    assert f"version = {{{CORPUS_VERSION}}}" in entry
+
+
+def test_card_body_has_authors_and_contact_sections(export_dir):
+    headings = {line.lstrip("#").strip() for line in card(export_dir).text.splitlines() if line.startswith("#")}
+    assert {"Dataset Card Authors", "Dataset Card Contact"} <= headings
+
+
+def test_card_body_shows_an_example_row_of_every_config(export_dir, loaded):
+    body = card(export_dir).text
+    for name in CONFIG_NAMES:
+        section = body.split(f"### `{name}`\n", 1)[1]
+        example = json.loads(section.split("```json\n", 1)[1].split("\n```", 1)[0])
+        assert list(example) == list(loaded[name]["train"].features), name
+
+
+def test_card_calls_the_annotations_llm_written_reference_annotations_not_gold(export_dir):
+    body = card(export_dir).text
+    assert "LLM-written reference annotations" in body
+    assert "gold" not in body.lower().replace("not human gold labels", "")
+
+
+def test_card_says_no_agreement_study_exists_when_there_is_no_agreement_file(export_dir):
+    assert texts.TEXTS["no_agreement"] in card(export_dir).text
 
 
 def test_card_body_has_the_hub_template_headings(export_dir):

@@ -53,3 +53,55 @@ def test_croissant_records_read_back_the_ner_rows(export_dir, loaded):
     dataset = mlcroissant.Dataset(jsonld=export_dir / CROISSANT_FILE)
     rows = list(dataset.records("ner"))
     assert len(rows) == sum(len(ds) for ds in loaded["ner"].values())
+
+
+def changelog_date(version):
+    """The date of the version's CHANGELOG.md heading, read here independently of the package."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "CHANGELOG.md").read_text(encoding="utf-8")
+    match = re.search(rf"^## \[{re.escape(version)}\] - (\d{{4}}-\d{{2}}-\d{{2}})$", text, re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def test_croissant_date_published_is_the_changelog_date_of_the_version(export_dir):
+    from newscorpus.version import CORPUS_VERSION
+
+    expected = changelog_date(CORPUS_VERSION)
+    assert expected is not None
+    assert croissant(export_dir)["datePublished"] == expected
+    assert mlcroissant.Dataset(jsonld=export_dir / CROISSANT_FILE).metadata.date_published.date().isoformat() == expected
+
+
+def test_croissant_cites_the_dataset_in_bibtex_with_its_version(export_dir):
+    from newscorpus.version import CORPUS_VERSION
+
+    cite = croissant(export_dir)["citeAs"]
+    assert cite.startswith("@misc{") and cite.endswith("}")
+    assert f"version = {{{CORPUS_VERSION}}}" in cite
+
+
+def test_croissant_names_the_llm_annotator_as_a_machine_annotation_tool(export_dir, loaded):
+    tools = croissant(export_dir)["rai:machineAnnotationTools"]
+    annotators = {(r["annotator"], r["method"]) for ds in loaded["entities"].values() for r in ds}
+    assert annotators
+    for annotator, method in annotators:
+        assert any(tool.startswith(f"{annotator} (method {method}") for tool in tools)
+    assert any("spaCy" in tool for tool in tools)
+
+
+def test_croissant_collection_timeframe_spans_the_documents_publication_dates(export_dir, loaded):
+    dates = sorted(d for ds in loaded["documents"].values() for d in ds["published"] if d)
+    assert croissant(export_dir)["rai:dataCollectionTimeframe"] == [dates[0], dates[-1]]
+
+
+def test_croissant_annotation_analysis_says_there_is_no_agreement_study(export_dir):
+    analysis = croissant(export_dir)["rai:dataAnnotationAnalysis"]
+    assert texts.TEXTS["annotation_status"] in analysis
+    assert any(texts.TEXTS["no_agreement"] in item for item in analysis)
+
+
+def test_croissant_does_not_call_the_annotations_gold(export_dir):
+    text = (export_dir / CROISSANT_FILE).read_text(encoding="utf-8").lower()
+    assert "gold" not in text.replace("not human gold labels", "")

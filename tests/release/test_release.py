@@ -70,6 +70,13 @@ def test_the_export_is_built_with_the_new_version(first) -> None:
     assert "Corpus version **1.0.0**" in (first.out / "README.md").read_text(encoding="utf-8")
 
 
+def test_the_export_is_dated_by_the_releases_changelog_entry(first) -> None:
+    import json
+
+    assert json.loads((first.out / "croissant.json").read_text(encoding="utf-8"))["datePublished"] == DAY_1
+    assert f"Corpus version **1.0.0**, released {DAY_1}" in (first.out / "README.md").read_text(encoding="utf-8")
+
+
 def test_the_exports_checksums_are_committed_under_releases(first, fx) -> None:
     assert _git(fx, first.root, "show", "v1.0.0:releases/1.0.0.sha256") == (first.out / "SHA256SUMS").read_text(encoding="utf-8")
 

@@ -19,40 +19,40 @@ from ..corpus import Corpus, load_corpus
 METRICS: tuple[tuple[str, str, str], ...] = (
     (
         "`entities.strict`",
-        "Every mention (NAM, NOM and PRO) of the split's documents. A predicted mention is correct when `(doc_id, start, end, label)` equals a gold mention's; `mention_type` and `entity_id` are not compared; each gold mention is matched once.",
+        "Every mention (NAM, NOM and PRO) of the split's documents. A predicted mention is correct when `(doc_id, start, end, label)` equals a reference mention's; `mention_type` and `entity_id` are not compared; each reference mention is matched once.",
         "micro P/R/F1 over all mentions",
     ),
-    ("`entities.names`", "As `strict`, over gold NAM mentions and predictions whose `mention_type` is NAM (a prediction without `mention_type` is left out).", "micro"),
-    ("`entities.per_label.<LABEL>`", "As `strict`, over gold and predicted mentions with that label; listed for every label in gold or predictions.", "per label; no macro average is reported"),
+    ("`entities.names`", "As `strict`, over reference NAM mentions and predictions whose `mention_type` is NAM (a prediction without `mention_type` is left out).", "micro"),
+    ("`entities.per_label.<LABEL>`", "As `strict`, over reference and predicted mentions with that label; listed for every label in the reference or predictions.", "per label; no macro average is reported"),
     (
         "`entities.semeval2013.{strict,exact,partial,type}`",
-        "The SemEval-2013 task 9.1 schemes as computed by `nervaluate`: each prediction is COR, INC, PAR or SPU, each unmatched gold mention MIS (greedy, in text order, one gold mention per prediction; spans overlap when they share a character, at least 1% of the gold span). strict: span and label equal; exact: span equal, label ignored; partial: equal span COR, overlapping span PAR (half credit), label ignored; type: overlapping span with the same label. P = (COR + ½PAR) / (COR+INC+PAR+SPU), R = (COR + ½PAR) / (COR+INC+PAR+MIS). Because the matching is greedy, `semeval2013.strict` can be below `entities.strict` when a wrong prediction takes a gold mention first.",
+        "The SemEval-2013 task 9.1 schemes as computed by `nervaluate`: each prediction is COR, INC, PAR or SPU, each unmatched reference mention MIS (greedy, in text order, one reference mention per prediction; spans overlap when they share a character, at least 1% of the reference span). strict: span and label equal; exact: span equal, label ignored; partial: equal span COR, overlapping span PAR (half credit), label ignored; type: overlapping span with the same label. P = (COR + ½PAR) / (COR+INC+PAR+SPU), R = (COR + ½PAR) / (COR+INC+PAR+MIS). Because the matching is greedy, `semeval2013.strict` can be below `entities.strict` when a wrong prediction takes a reference mention first.",
         "micro",
     ),
     (
         "`coreference.{muc,b3,ceaf_e}`, `coreference.conll_f1`",
-        "Gold and predicted mentions, identified by `(start, end)` within their document, grouped into clusters by `entity_id` per document (a prediction without `entity_id` is a cluster of its own; singletons are kept; predicted spans need not equal gold spans). MUC, B³ and CEAF-e (φ4, optimal alignment) as defined by the CoNLL-2012 reference scorer; `conll_f1` is the mean of their F1s.",
+        "Reference and predicted mentions, identified by `(start, end)` within their document, grouped into clusters by `entity_id` per document (a prediction without `entity_id` is a cluster of its own; singletons are kept; predicted spans need not equal reference spans). MUC, B³ and CEAF-e (φ4, optimal alignment) as defined by the CoNLL-2012 reference scorer; `conll_f1` is the mean of their F1s.",
         "micro: numerators and denominators summed over documents",
     ),
-    ("`coreference.linking`", "On strictly matched mentions (as `entities.strict`), the share whose predicted `entity_id` equals the gold one (an id of the entity table).", "accuracy over matched mentions"),
-    ("`figures.span_kind`", "A predicted figure is correct when `(doc_id, start, end, kind)` equals a gold figure's; each gold figure matched once.", "micro P/R/F1"),
-    ("`figures.span_overlap`", "Kind ignored: predicted and gold figures of a document paired one to one when their spans share a character, as many pairs as possible; P = pairs/predicted, R = pairs/gold.", "micro"),
+    ("`coreference.linking`", "On strictly matched mentions (as `entities.strict`), the share whose predicted `entity_id` equals the reference one (an id of the entity table).", "accuracy over matched mentions"),
+    ("`figures.span_kind`", "A predicted figure is correct when `(doc_id, start, end, kind)` equals a reference figure's; each reference figure matched once.", "micro P/R/F1"),
+    ("`figures.span_overlap`", "Kind ignored: predicted and reference figures of a document paired one to one when their spans share a character, as many pairs as possible; P = pairs/predicted, R = pairs/reference.", "micro"),
     (
         "`figures.agreement.{value,unit,normalized}`",
         "On the `span_kind` matches, the share with equal `value`/`value_low`/`value_high` (together), equal `unit`, equal `normalized`; an absent field is null and null equals null (DATE figures agree on value when both leave it null); numbers equal within 1e-9 relative.",
         "share of matches",
     ),
-    ("`stances.tuple`", "A predicted stance is correct when `(doc_id, holder_entity_id, target, polarity)` equals a gold stance's and the evidence spans share a character; pairs one to one, as many as possible.", "micro P/R/F1"),
+    ("`stances.tuple`", "A predicted stance is correct when `(doc_id, holder_entity_id, target, polarity)` equals a reference stance's and the evidence spans share a character; pairs one to one, as many as possible.", "micro P/R/F1"),
     (
         "`stances.semeval2016`",
-        "Predicted and gold stances paired one to one on `(doc_id, holder_entity_id, target)` with overlapping evidence, polarity ignored (the matched holder–target pairs). Over these pairs F_favor and F_against are the F1s of each polarity and `f_avg` their mean, the SemEval-2016 task 6 measure (neutral counts only through the other two, as NONE does there).",
+        "Predicted and reference stances paired one to one on `(doc_id, holder_entity_id, target)` with overlapping evidence, polarity ignored (the matched holder–target pairs). Over these pairs F_favor and F_against are the F1s of each polarity and `f_avg` their mean, the SemEval-2016 task 6 measure (neutral counts only through the other two, as NONE does there).",
         "macro over favor and against, on matched pairs",
     ),
 )
 
 RULES = (
     "Scores are over spans, not tokens: there is no `O` class and nothing is credited for text left unlabelled. "
-    "Precision is correct/predicted and recall correct/gold; a ratio with a zero denominator is undefined "
+    "Precision is correct/predicted and recall correct/reference; a ratio with a zero denominator is undefined "
     "(JSON `null`, `–` in tables), never 0 or 1; F1 is the harmonic mean of P and R, 0 when only one of them is "
     "undefined, undefined when both are. Predictions are checked before scoring: offsets in range, `text` equal "
     "to `text[start:end]` when given, known labels, valid JSON, documents of the split, the fields a metric "

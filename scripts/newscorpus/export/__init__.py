@@ -6,3 +6,7 @@ model.  Heavy libraries (datasets, pyarrow, spaCy) are imported inside the
 functions that need them: ``newscorpus.export.build`` is imported by the CLI
 to build its parser.
 """
+
+
+class ExportError(Exception):
+    """Input or output the export cannot write; the message names the file, record and problem."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .. import corpus, schema, texts
 from ..version import CORPUS_VERSION
 from .features import CONFIGS, config_features, config_spec
+from .publication import Publication, annotation_analysis, bibtex, publication
 
 if TYPE_CHECKING:  # pragma: no cover
     from huggingface_hub import DatasetCardData
@@ -29,9 +30,40 @@ LICENSE_NAME = "annotations-cc-by-4.0-texts-unknown"
 LANGUAGE_CREATORS = ["found"]
 SOURCE_DATASETS = ["original"]
 TASK_CATEGORIES = ["token-classification", "text-classification"]
-TASK_IDS = ["named-entity-recognition", "multi-class-classification"]
+TASK_IDS = ["named-entity-recognition", "coreference-resolution", "multi-class-classification"]
 """Hub sub-task ids (huggingface.js packages/tasks/src/pipelines.ts): NER for ``ner``/``entities``,
+coreference resolution for the NAM/NOM/PRO mentions sharing corpus-wide entity ids (chains),
 multi-class classification for stance polarity.  ``datasets`` ships no offline list of task ids."""
+TAGS = [
+    "news",
+    "named-entity-recognition",
+    "coreference",
+    "entity-linking",
+    "stance-detection",
+    "numeral-normalization",
+    "temporal-normalization",
+    "llm-annotated",
+    "stand-off-annotation",
+    "conll",
+]
+"""Free-form Hub tags: what the data is about and how it was annotated."""
+
+GATED_PROMPT = (
+    "The article texts in this dataset (the `text` columns, tokens, evidence and mention texts, the CoNLL files "
+    "and the viewer pages) are third-party news writing whose source and licence are unknown; only the annotations "
+    "are released under CC-BY-4.0. Access is granted for research on the annotations only. By requesting access you "
+    "agree not to redistribute the article texts, to clear their rights yourself before any other use, and you "
+    "acknowledge that the annotations are LLM-written reference annotations without human review."
+)
+GATED_FIELDS = {
+    "Name": "text",
+    "Affiliation": "text",
+    "Intended use": "text",
+    "I will not redistribute the article texts and will clear their rights before any use beyond research on the annotations": "checkbox",
+    "I understand that the annotations were written by an LLM and have had no human review": "checkbox",
+}
+"""The Hub's access form for a gated repository (``extra_gated_prompt`` / ``extra_gated_fields``):
+the texts' licence is unknown, so the export is published only behind a gate with manual approval."""
 
 SIZE_CATEGORY_BOUNDS: tuple[tuple[int, str], ...] = (
     (1_000, "n<1K"),
@@ -74,7 +106,9 @@ def card_data(result: "ExportResult") -> "DatasetCardData":
         task_categories=TASK_CATEGORIES,
         task_ids=TASK_IDS,
         train_eval_index=train_eval_index(result.splits),
-        version=CORPUS_VERSION,
+        tags=TAGS,
+        extra_gated_prompt=GATED_PROMPT,
+        extra_gated_fields=GATED_FIELDS,
     )
     infos = {}
     for spec in CONFIGS:
@@ -200,13 +234,74 @@ def _text(key: str) -> str:
     return texts.TEXTS[key]
 
 
-def card_body(result: "ExportResult", root: Path | None = None) -> str:
+EXAMPLE_STRING_CHARS = 120
+EXAMPLE_LIST_ITEMS = 3
+EXAMPLE_RECORDS = 1
+
+
+def _shortened(value: Any) -> Any:
+    """A value for the card's example: long strings cut with an ellipsis, long lists cut with a count."""
+    if isinstance(value, str) and len(value) > EXAMPLE_STRING_CHARS:
+        return value[:EXAMPLE_STRING_CHARS] + "…"
+    if isinstance(value, list):
+        limit = EXAMPLE_RECORDS if any(isinstance(v, dict) for v in value) else EXAMPLE_LIST_ITEMS
+        kept = [_shortened(v) for v in value[:limit]]
+        return kept + ([f"… {len(value) - limit} more"] if len(value) > limit else [])
+    if isinstance(value, dict):
+        return {k: _shortened(v) for k, v in value.items()}
+    return value
+
+
+def _json_block(value: Any, indent: str = "") -> str:
+    """JSON with one key per line; lists of scalars stay on one line."""
+    import json
+
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_json_block(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
+    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        return "[\n" + ",\n".join(inner + _json_block(v, inner) for v in value) + f"\n{indent}]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _example(result: "ExportResult", config: str) -> str:
+    """The first row of the config's first split, as ``load_dataset`` returns it (ClassLabels as ids)."""
+    from .readback import read_rows
+
+    split = result.splits[0]
+    row = next(read_rows(result.stats[config][split].files, decoded=False), None)
+    if row is None:
+        return f"(the `{split}` split of `{config}` has no rows)"
+    shown = _json_block(_shortened(row))
+    return (
+        f"The first row of `{split}` as `load_dataset` returns it (ClassLabels as ids; strings cut at "
+        f"{EXAMPLE_STRING_CHARS} characters, lists of records at {EXAMPLE_RECORDS} and other lists at "
+        f"{EXAMPLE_LIST_ITEMS} items, each cut marked with …):\n\n```json\n{shown}\n```"
+    )
+
+
+
+
+def _released(pub: Publication) -> str:
+    if pub.date:
+        return f"released {pub.date}"
+    return "not released yet (no CHANGELOG.md entry for this version)"
+
+
+def card_body(result: "ExportResult", pub: Publication, root: Path | None = None) -> str:
+    from .conll import CONLL_DIR
     from .exporter import ALIGNMENT_FILE, CHECKSUM_FILE, CROISSANT_FILE
+    from .viewer import DOC_DIR, INDEX_FILE, VIEWER_DIR
 
     version = CORPUS_VERSION
     sections = [
         f"# {texts.PRETTY_NAME}",
-        f"Corpus version **{version}** (also in every Parquet file's schema metadata and in `corpus_version`).",
+        f"Corpus version **{version}**, {_released(pub)} (the version is also in every Parquet file's schema metadata "
+        "and in `corpus_version`).",
+        f"**What the annotations are.** {_text('annotation_status')}",
         "## Dataset Details",
         "### Dataset Description",
         _text("summary"),
@@ -229,7 +324,11 @@ def card_body(result: "ExportResult", root: Path | None = None) -> str:
         _text("export_ner"),
         f"Name mentions that do not align with token boundaries are left untagged and listed in `{ALIGNMENT_FILE}` "
         f"({result.misaligned} in this build).",
-        *[block for spec in CONFIGS for block in (f"### `{spec.name}`", f"One row is {spec.row}.", _columns_table(spec.name))],
+        *[
+            block
+            for spec in CONFIGS
+            for block in (f"### `{spec.name}`", f"One row is {spec.row}.", _columns_table(spec.name), _example(result, spec.name))
+        ],
         "### Labels",
         "ClassLabel ids follow the order below, which never changes between versions (labels are only appended).",
         _label_tables(result),
@@ -247,6 +346,8 @@ def card_body(result: "ExportResult", root: Path | None = None) -> str:
         "#### Annotation process",
         _text("annotation_protocol"),
         f"Annotations per item: {_text('annotations_per_item')}",
+        "#### Annotation quality and agreement",
+        annotation_analysis(pub),
         "#### Who are the annotators?",
         _text("annotators"),
         "#### Personal and Sensitive Information",
@@ -258,21 +359,38 @@ def card_body(result: "ExportResult", root: Path | None = None) -> str:
         _text("recommendations"),
         "## License",
         _text("license"),
+        "Because of the texts, this dataset is published on the Hugging Face Hub only as a gated repository with "
+        "manual approval: access is for research on the annotations, and whoever is granted it agrees not to "
+        "redistribute the article texts. The annotations alone, without any article text, are published openly "
+        "under CC-BY-4.0 as a separate dataset (written by `newscorpus annotations-only`).",
         "## Files",
         f"`data/<config>/<split>-0000i-of-0000N.parquet` (zstd), `{CROISSANT_FILE}` (Croissant with Responsible-AI fields), "
+        f"`{CONLL_DIR}/<config>/<split>.conll` (the `ner` config as two-column IOB2 CoNLL: token and tag separated by a "
+        "space, a blank line after each sentence, `-DOCSTART- O` and a blank line before each document; documents and "
+        "sentences in the order of the config's rows), "
+        f"`{VIEWER_DIR}/{INDEX_FILE}` and `{VIEWER_DIR}/{DOC_DIR}/<doc_id>.html` (a static document viewer: open the "
+        "index in a browser; it loads nothing from the network), "
         f"`{ALIGNMENT_FILE}`, `{LICENSE_FILE}`, and `{CHECKSUM_FILE}` (check with `sha256sum -c {CHECKSUM_FILE}`).",
         "## Citation",
         _text("citation"),
+        f"```bibtex\n{bibtex(pub)}\n```",
+        "## Dataset Card Authors",
+        f"{_text('creators')} This card is generated by `newscorpus build` from their texts and the data.",
+        "## Dataset Card Contact",
+        _text("card_contact"),
     ]
     return "\n\n".join(sections) + "\n"
 
 
-def write_card(path: Path, result: "ExportResult", root: Path | None = None) -> None:
+def write_card(path: Path, result: "ExportResult", root: Path) -> None:
     """The card is the library's YAML between ``---`` lines, then the body (DatasetCard's own layout).
 
+    ``root`` is the corpus root the export was built from: its CHANGELOG.md dates the release
+    and its ``annotations/agreement.json``, if any, gives the agreement figures.
     Written as a string rather than through ``DatasetCard(...)``, which would parse the
     YAML back with the pure-Python loader for nothing (a large share of the build time).
     """
     data = card_data(result)
-    corpus.atomic_write_text(path, f"---\n{data.to_yaml()}\n---\n\n{card_body(result, root)}")
+    pub = publication(root, CORPUS_VERSION)
+    corpus.atomic_write_text(path, f"---\n{data.to_yaml()}\n---\n\n{card_body(result, pub, root)}")
     corpus.atomic_write_text(path.parent / LICENSE_FILE, f"# License\n\n{_text('license')}\n")

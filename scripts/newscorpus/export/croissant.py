@@ -1,5 +1,10 @@
 """``croissant.json``: Croissant 1.1 metadata with the Responsible-AI (RAI) fields.
 
+``datePublished`` is the current version's CHANGELOG.md date (absent before the version
+is released), ``citeAs`` a BibTeX entry, ``rai:machineAnnotationTools`` the machine
+annotators the exported records name (plus the tokenizer), ``rai:dataAnnotationAnalysis``
+the agreement study's summary or the statement that there is none.
+
 The Hub generates a Croissant file for Parquet datasets but without the RAI
 block; this one carries it, from the same ``newscorpus.texts`` prose as the
 card and DATASHEET.md.  Distribution entries list every Parquet shard with its
@@ -20,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from .. import corpus, schema, texts
 from ..version import CORPUS_VERSION
 from .features import CONFIGS, config_features, config_spec
+from .publication import Publication, annotation_analysis, bibtex, machine_annotation_tools, publication, publication_dates
 
 if TYPE_CHECKING:  # pragma: no cover
     from .exporter import ExportResult
@@ -250,8 +256,9 @@ def _distribution(result: "ExportResult") -> list[dict[str, Any]]:
     return out
 
 
-def croissant(result: "ExportResult") -> dict[str, Any]:
+def croissant(result: "ExportResult", pub: Publication) -> dict[str, Any]:
     t = texts.TEXTS
+    timeframe = publication_dates(result.out)
     return {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
@@ -260,16 +267,20 @@ def croissant(result: "ExportResult") -> dict[str, Any]:
         "alternateName": texts.PRETTY_NAME,
         "description": t["summary"],
         "version": CORPUS_VERSION,
+        **({"datePublished": pub.date} if pub.date else {}),
         "inLanguage": sorted(result.languages),
         "creator": {"@type": "sc:Organization", "name": texts.CREATORS},
         "license": [ANNOTATIONS_LICENSE_URL, t["license"]],
-        "citeAs": t["citation"],
-        "keywords": ["named entities", "figures", "stance", "news", "India", "Russia"],
+        "citeAs": bibtex(pub),
+        "keywords": ["named entities", "coreference", "figures", "stance", "news", "India", "Russia", "LLM-annotated"],
         "rai:dataCollection": t["data_collection"],
         "rai:dataCollectionType": ["Others"],
-        "rai:dataCollectionRawData": t["data_collection"],
+        "rai:dataCollectionRawData": f"{t['data_collection']} {t['collection_timeframe']}",
+        **({"rai:dataCollectionTimeframe": timeframe} if timeframe else {}),
         "rai:dataAnnotationProtocol": t["annotation_protocol"],
         "rai:annotationsPerItem": t["annotations_per_item"],
+        "rai:machineAnnotationTools": machine_annotation_tools(result.out),
+        "rai:dataAnnotationAnalysis": [t["annotation_status"], annotation_analysis(pub)],
         "rai:dataAnnotationPlatform": t["annotation_platform"],
         "rai:dataUseCases": t["direct_use"],
         "rai:dataLimitations": t["limitations"],
@@ -281,5 +292,7 @@ def croissant(result: "ExportResult") -> dict[str, Any]:
     }
 
 
-def write_croissant(path: Path, result: "ExportResult") -> None:
-    corpus.atomic_write_text(path, json.dumps(croissant(result), ensure_ascii=False, indent=2) + "\n")
+def write_croissant(path: Path, result: "ExportResult", root: Path) -> None:
+    """``root``: the corpus root, whose CHANGELOG.md dates the release (``datePublished``)."""
+    pub = publication(root, CORPUS_VERSION)
+    corpus.atomic_write_text(path, json.dumps(croissant(result, pub), ensure_ascii=False, indent=2) + "\n")

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Iterator, TextIO
 from .. import corpus, schema
 from ..parallel import default_workers, ordered_map
 from ..version import CORPUS_VERSION
-from . import ner, rows
+from . import ExportError, ner, rows
 from .destination import check_destination, locked_parent, staging_prefix, write_marker
 from .features import CONFIG_NAMES, TOKEN_CONFIGS, config_features
 from .parquet import ShardPolicy, SplitStats, SplitWriter
@@ -49,10 +49,6 @@ BATCH_DOCUMENTS = 64
 
 LAYER_CONFIGS: dict[str, schema.RecordShape] = {shape.name: shape for shape in schema.ANNOTATION_LAYERS}
 """Configs with one row per record of an annotation layer (the config is named after the layer)."""
-
-
-class ExportError(Exception):
-    """Input the export cannot write; the message names the file, record and problem."""
 
 
 @dataclass
@@ -198,6 +194,7 @@ def write_export(root: Path, out: Path, policy: ShardPolicy, workers: int = 1) -
     from .card import write_card
     from .croissant import write_croissant
     from .parquet import arrow_schema, encode_rows
+    from .postbuild import write_derived_files
 
     table = corpus.read_entity_table(root)
     schemas = {name: (config_features(name), arrow_schema(config_features(name), CORPUS_VERSION)) for name in CONFIG_NAMES}
@@ -237,7 +234,8 @@ def write_export(root: Path, out: Path, policy: ShardPolicy, workers: int = 1) -
         for config, writer in writers[split].items():
             result.stats.setdefault(config, {})[split] = writer.close()
     write_card(out / CARD_FILE, result, root)
-    write_croissant(out / CROISSANT_FILE, result)
+    write_croissant(out / CROISSANT_FILE, result, root)
+    write_derived_files(out)  # CoNLL and viewer, read back from the Parquet just written
     write_marker(out, CORPUS_VERSION)
     write_checksums(out)
     return result

@@ -1,0 +1,189 @@
+"""``newscorpus annotations-only``: the export without the article texts, for an open CC-BY-4.0 upload.
+
+The article texts' licence is unknown, so the full export is published only behind a gate.  This
+command reads a finished export and writes a second dataset folder with the same configs, rows and
+ids but no article text: every span-text column (``text`` of mentions and figures, ``evidence_text``
+of stances, inside ``documents`` too), the documents' ``text`` and ``title`` (the headline) and the
+``ner`` config's ``tokens`` are left out.  Offsets, labels, entity ids, normalized values and the
+texts' ``text_sha256`` stay, so whoever holds a text can restore every span as ``text[start:end]``
+(and check the text against its sha256 first).  The entity table's names and descriptions, the
+figures' ``measured`` phrases and the documents' ``known_defects`` are the annotators' own writing
+and stay (they may repeat a few words of a text).  The CoNLL files and the viewer hold the texts and are not copied.
+
+The folder has its own card (licence ``cc-by-4.0``, no gate), ``LICENSE.md`` and ``SHA256SUMS``;
+it is written only into an absent or empty ``--out``, so nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import corpus, schema, texts
+from .readback import DATA_DIR, config_names, config_splits, features_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    import datasets
+
+SUFFIX = "-annotations"
+TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
+    **{shape.name: tuple(span.text for span in shape.spans) for shape in schema.ANNOTATION_LAYERS},
+    "documents": ("text", "title"),
+    "ner": ("tokens",),
+}
+"""Per config, the columns that hold article text; nested layers in ``documents`` lose their layer's."""
+
+
+def without_text(config: str, features: "datasets.Features") -> "datasets.Features":
+    """The config's Features with every article-text column left out, nested layers included."""
+    import datasets
+
+    out = {}
+    for name, feature in features.items():
+        if name in TEXT_COLUMNS.get(config, ()):
+            continue
+        if config == "documents" and name in TEXT_COLUMNS and isinstance(feature, datasets.List):
+            feature = datasets.List({k: v for k, v in feature.feature.items() if k not in TEXT_COLUMNS[name]})
+        out[name] = feature
+    return datasets.Features(out)
+
+
+def _write_config(export: Path, dest: Path, config: str) -> dict[str, tuple[int, int]]:
+    """Copy one config's shards without the text columns; split -> (rows, Arrow bytes)."""
+    import pyarrow.parquet as pq
+
+    from .parquet import COMPRESSION, VERSION_METADATA_KEY
+
+    sizes: dict[str, tuple[int, int]] = {}
+    for split, shards in config_splits(export, config).items():
+        rows = nbytes = 0
+        for shard in shards:
+            source = pq.read_table(shard)
+            features = without_text(config, features_of(shard))
+            schema_ = features.arrow_schema.with_metadata(
+                {**features.arrow_schema.metadata, VERSION_METADATA_KEY: source.schema.metadata[VERSION_METADATA_KEY]}
+            )
+            table = source.select(list(features)).cast(schema_)
+            target = dest / DATA_DIR / config / shard.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(table, target, compression=COMPRESSION)
+            rows, nbytes = rows + table.num_rows, nbytes + table.nbytes
+        sizes[split] = (rows, nbytes)
+    return sizes
+
+
+def _card(export: Path, dest: Path, sizes: dict[str, dict[str, tuple[int, int]]], version: str) -> str:
+    from datasets.info import DatasetInfo, DatasetInfosDict
+    from datasets.splits import SplitDict, SplitInfo
+    from datasets.utils.metadata import MetadataConfigs
+    from huggingface_hub import DatasetCard, DatasetCardData
+
+    from .features import CONFIGS
+    from .publication import bibtex, publication_from_export
+
+    full = DatasetCard.load(export / "README.md").data.to_dict()
+    kept = ("language", "annotations_creators", "language_creators", "multilinguality", "size_categories",
+            "source_datasets", "task_categories", "task_ids", "tags")
+    data = DatasetCardData(pretty_name=f"{texts.PRETTY_NAME} (annotations only)", license=texts.ANNOTATIONS_LICENSE,
+                           **{k: full[k] for k in kept if k in full})
+    infos = {}
+    for config, per_split in sizes.items():
+        splits = SplitDict()
+        for split, (rows, nbytes) in per_split.items():
+            splits.add(SplitInfo(name=split, num_bytes=nbytes, num_examples=rows))
+        shards = [p for paths in config_splits(dest, config).values() for p in paths]
+        infos[config] = DatasetInfo(features=features_of(shards[0]), splits=splits,
+                                    download_size=sum(p.stat().st_size for p in shards),
+                                    dataset_size=sum(n for _, n in per_split.values()))
+    DatasetInfosDict(infos).to_dataset_card_data(data)
+    default = next(spec.name for spec in CONFIGS if spec.default)
+    MetadataConfigs({
+        config: {**({"default": True} if config == default else {}),
+                 "data_files": [{"split": s, "path": f"{DATA_DIR}/{config}/{s}-*.parquet"} for s in per_split]}
+        for config in sizes
+    }).to_dataset_card_data(data)
+    dropped = "\n".join(
+        f"| `{config}` | " + ", ".join(f"`{c}`" for c in TEXT_COLUMNS.get(config, ()))
+        + ("; in each nested layer: " + ", ".join(f"`{layer}.{c}`" for layer in (s.name for s in schema.ANNOTATION_LAYERS) for c in TEXT_COLUMNS[layer]) if config == "documents" else "")
+        + " |"
+        for config in sizes
+    )
+    body = "\n\n".join([
+        f"# {texts.PRETTY_NAME} (annotations only)",
+        f"Corpus version **{version}**. The annotations of the {texts.PRETTY_NAME} export without the article texts, "
+        "under CC-BY-4.0. The texts' licence is unknown, so they are not in this dataset; the full export, with the "
+        "texts, is available only on request (a gated repository).",
+        f"**What the annotations are.** {texts.TEXTS['annotation_status']}",
+        "## Dataset Details",
+        texts.TEXTS["summary"],
+        "## Dataset Structure",
+        "The configs, rows and ids of the full export, without these columns (they hold article text):",
+        "| config | columns left out |\n|---|---|\n" + dropped,
+        "The entity table's names and descriptions, the figures' `measured` phrases and the documents' "
+        "`known_defects` are the annotators' own writing and may repeat a few words of the texts.",
+        "Every offset indexes the document's text (code points): with the text of a document, `text[start:end]` "
+        "restores a span. Check the text first: its sha256 must equal the `documents` row's `text_sha256`. The "
+        "`ner` config keeps `token_starts`, `token_ends` and `ner_tags`, so tokens are `text[s:e]` as well.",
+        "## License",
+        f"The annotations are released under CC-BY-4.0 ({texts.ANNOTATIONS_LICENSE}); this dataset holds no article text.",
+        "## Citation",
+        texts.TEXTS["citation"],
+        f"```bibtex\n{bibtex(publication_from_export(export, version))}\n```",
+        "## Dataset Card Contact",
+        texts.TEXTS["card_contact"],
+    ])
+    return f"---\n{data.to_yaml()}\n---\n\n{body}\n"
+
+
+def write_annotations_only(export: Path, dest: Path) -> list[str]:
+    """Write the annotations-only dataset of the finished ``export`` into ``dest`` (absent or empty)."""
+    from .exporter import write_checksums
+    from .parquet import VERSION_METADATA_KEY
+
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise FileExistsError(f"{dest} exists and is not empty; choose an absent or empty folder")
+    configs = config_names(export)
+    if not configs:
+        raise FileNotFoundError(f"{export} has no {DATA_DIR}/ folder: run `newscorpus build` first")
+    created = not dest.exists()
+    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        sizes = {config: _write_config(export, dest, config) for config in configs}
+        first = next(p for paths in config_splits(dest, configs[0]).values() for p in paths)
+        import pyarrow.parquet as pq
+
+        version = pq.read_schema(first).metadata[VERSION_METADATA_KEY].decode()
+        corpus.atomic_write_text(dest / "README.md", _card(export, dest, sizes, version))
+        corpus.atomic_write_text(dest / "LICENSE.md", "# License\n\nThe annotations are released under CC-BY-4.0. This dataset holds no article text.\n")
+        write_checksums(dest)
+    except BaseException:
+        if created:
+            shutil.rmtree(dest, ignore_errors=True)
+        else:
+            for child in dest.iterdir():
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+        raise
+    return configs
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from .build import default_out
+
+    parser.add_argument("--export", type=Path, default=None, help="a finished export (default: the build's default folder)")
+    parser.add_argument("--out", type=Path, default=None, help=f"an absent or empty folder (default: <export>{SUFFIX})")
+    parser.set_defaults(_default_export=default_out)
+
+
+def run(args: argparse.Namespace) -> int:
+    export: Path = args.export if args.export is not None else args._default_export(args.root)
+    out: Path = args.out if args.out is not None else export.with_name(export.name + SUFFIX)
+    try:
+        configs = write_annotations_only(export, out)
+    except (FileExistsError, FileNotFoundError) as exc:
+        print(f"newscorpus annotations-only: {exc}; nothing was written", file=sys.stderr)
+        return 2
+    print(f"wrote {out} (configs without article text: {', '.join(configs)})")
+    return 0
