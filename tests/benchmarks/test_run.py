@@ -22,7 +22,18 @@ PARENT_AND_CHILD_150_MIB_EACH = (
 
 
 def _measure(tmp_path: Path, code: str) -> tuple[int, float, float, float, str]:
-    return run.measure([sys.executable, "-c", code], dict(os.environ), tmp_path, tmp_path / "logs", "unit")
+    """``run.measure`` called from a fresh, small Python process, as ``benchmarks/run.py`` runs.
+
+    Linux carries a process's peak RSS over into the children it forks (and across exec), so measured
+    from inside this test process -- large once other tests loaded spaCy and datasets -- the wait4
+    figure would start at this process's own size."""
+    program = (
+        "import json, sys; from pathlib import Path; from benchmarks import run; "
+        "print(json.dumps(run.measure([sys.executable, '-c', sys.argv[1]], {}, Path(sys.argv[2]), Path(sys.argv[2]) / 'logs', 'unit')))"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "scripts")])}
+    out = subprocess.run([sys.executable, "-c", program, code, str(tmp_path)], capture_output=True, text=True, env=env, check=True).stdout
+    return tuple(json.loads(out))  # type: ignore[return-value]
 
 
 def test_peak_rss_of_a_run_includes_what_it_allocated(tmp_path: Path) -> None:
