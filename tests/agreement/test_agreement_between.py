@@ -158,3 +158,22 @@ def test_a_bad_line_is_an_error_naming_the_file_and_line(root, a, b, capsys):
 def test_a_missing_folder_is_an_error(root, a, capsys):
     assert main(["--root", str(root), "agreement", "--between", str(a), str(root / "nowhere")]) == 1
     assert "nowhere: not a folder" in capsys.readouterr().err
+
+
+def test_markdown_reports_the_figures_with_the_caveat(root, a, b):
+    from newscorpus.labelstudio.agreement import agreement_markdown
+    from newscorpus.texts import TEXTS
+
+    result = between(root, a, b)
+    result["guidelines"] = {"a": "1234567abc", "b": "edd489e"}
+    text = agreement_markdown(result)
+    assert "| stances | polarity Cohen's kappa | 0.000 |" in text
+    assert "| entities | span F1, exact (start, end, label) | 0.667 | 3 vs 3 mentions |" in text
+    assert "`edd489e` for the second annotation" in text
+    assert TEXTS["agreement_caveat"].rstrip() in text
+
+
+def test_markdown_without_a_result_says_there_is_no_study():
+    from newscorpus.labelstudio.agreement import agreement_markdown
+
+    assert agreement_markdown(None).startswith("No agreement study")

@@ -334,8 +334,9 @@ def _mapped(records: list[Record], mapping: dict[str, dict[str, Any]]) -> list[R
     return out
 
 
-def _annotators(layers: dict[str, dict[str, list[Record]]]) -> dict[str, int]:
-    counts = Counter(r.get("annotator") for docs in layers.values() for recs in docs.values() for r in recs)
+def _provenance(layers: dict[str, dict[str, list[Record]]], key: str) -> dict[str, int]:
+    """How many records of the layers carry each value of ``key`` (annotator or method)."""
+    counts = Counter(r.get(key) for docs in layers.values() for recs in docs.values() for r in recs)
     return dict(sorted(counts.items(), key=lambda kv: str(kv[0])))
 
 
@@ -354,8 +355,10 @@ def between(root: Path, a: Path, b: Path) -> dict[str, Any]:
     for d in doc_ids:
         score_pair(pair, {n: a_layers[n][d] for n in a_layers}, {n: b_layers[n][d] for n in b_layers})
     return {
-        "a": {"folder": str(a), "annotators": _annotators(a_layers), "entities_in_table": len(a_table)},
-        "b": {"folder": str(b), "annotators": _annotators(b_raw), "entities_in_table": len(b_table)},
+        "a": {"folder": str(a), "annotators": _provenance(a_layers, "annotator"), "methods": _provenance(a_layers, "method"),
+              "entities_in_table": len(a_table)},
+        "b": {"folder": str(b), "annotators": _provenance(b_raw, "annotator"), "methods": _provenance(b_raw, "method"),
+              "entities_in_table": len(b_table)},
         "documents": doc_ids,
         "spans_and_polarity": pair.summary(),
         "reference_scores": {
@@ -410,3 +413,45 @@ def run_between(args: argparse.Namespace) -> int:
     print(f"  coreference MUC {_fmt(coref['muc']['f1'])}  B3 {_fmt(coref['b3']['f1'])}  CEAF-e {_fmt(coref['ceaf_e']['f1'])}  "
           f"CoNLL {_fmt(coref['conll_f1'])}; linking {_fmt(link['accuracy'])} ({link['correct']} of {link['matched']})")
     return 0
+
+
+def agreement_markdown(result: dict[str, Any] | None) -> str:
+    """The figures of an ``agreement --between`` result (``annotations/agreement.json``) as Markdown.
+
+    ``None`` (no result file) says that no agreement study exists.  The prose that must go with
+    the figures (who the annotators are, what the figures are not) is ``texts.TEXTS["agreement_caveat"]``.
+    """
+    from ..tables import markdown_table
+    from ..texts import TEXTS
+
+    if result is None:
+        return "No agreement study: `annotations/agreement.json` does not exist.\n"
+    s, ref = result["spans_and_polarity"], result["reference_scores"]
+    e, f, st, coref = s["entities"], s["figures"], s["stances"], ref["coreference"]
+    link, tup, fig = coref["linking"], ref["stances"]["tuple"], ref["figures"]["agreement"]
+
+    def who(side: dict[str, Any]) -> str:
+        return ", ".join(f"`{k}` ({n})" for k, n in side["annotators"].items())
+
+    rows = [
+        ("entities", "span F1, exact (start, end, label)", _fmt(e["exact_f1"]), f"{e['a']} vs {e['b']} mentions"),
+        ("entities", "span F1, overlap (same label)", _fmt(e["overlap_f1"]), ""),
+        ("entities", "coreference F1: MUC / B³ / CEAF-e / CoNLL", " / ".join(_fmt(x) for x in (coref["muc"]["f1"], coref["b3"]["f1"], coref["ceaf_e"]["f1"], coref["conll_f1"])), ""),
+        ("entities", "entity linking accuracy (second annotator's ids mapped to the gold's)", _fmt(link["accuracy"]), f"{link['correct']} of {link['matched']} exactly matched mentions"),
+        ("figures", "span F1, exact (start, end, kind)", _fmt(f["exact_f1"]), f"{f['a']} vs {f['b']} figures"),
+        ("figures", "span F1, overlap (same kind)", _fmt(f["overlap_f1"]), ""),
+        ("figures", "value / unit / normalized agree", " / ".join(_fmt(fig[k]) for k in ("value", "unit", "normalized")), f"of {fig['matched']} exact matches"),
+        ("figures", "every field agrees (also the free-text `measured` and `measured_entity_ids`)", _fmt(f["fields_agree"]), f"of {fig['matched']} exact matches"),
+        ("stances", "tuple F1 (holder, target, polarity; evidence overlaps)", _fmt(tup["f1"]), f"{tup['correct']} matched; {tup['gold']} vs {tup['predicted']} stances"),
+        ("stances", "polarity Cohen's kappa", _fmt(st["polarity_cohen_kappa"]), f"{st['matched']} stance pairs with the same holder and target and overlapping evidence"),
+        ("stances", "polarity Krippendorff's alpha (nominal)", _fmt(st["polarity_krippendorff_alpha"]), "the same pairs"),
+    ]
+    guidelines = result.get("guidelines") or {}
+    head = (
+        f"Measured on {result.get('date', 'an unrecorded date')} with `newscorpus agreement --between`, before adjudication: "
+        f"the gold (`{result['a']['folder']}`: {who(result['a'])} records) against the second annotation "
+        f"(`{result['b']['folder']}`: {who(result['b'])} records), over {len(result['documents'])} documents. "
+        f"GUIDELINES.md: the version of commit `{(guidelines.get('a') or 'unknown')[:7]}` for the gold, "
+        f"of commit `{(guidelines.get('b') or 'unknown')[:7]}` for the second annotation.\n\n"
+    )
+    return head + markdown_table(("layer", "measure", "value", "counts"), rows) + "\n" + TEXTS["agreement_caveat"].rstrip("\n") + "\n"
