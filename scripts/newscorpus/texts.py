@@ -35,9 +35,15 @@ TEXTS: dict[str, str] = {
         "Every annotation was written by one annotator, an LLM agent (annotator `claude-agent`, "
         "method `llm-authored`), reading each article sentence by sentence and following "
         "annotations/GUIDELINES.md; offsets were computed by code from the span text and checked by "
-        "the validator. There was no second annotator, no human review and no agreement study."
+        "the validator. For the agreement study of release 1.1.0 a second LLM agent annotated both documents "
+        "blind from the guidelines (annotations/second-annotation/, not gold) and an LLM agent adjudicated every "
+        "disagreement (annotations/adjudication-1.1.0.md). No human annotated, reviewed or adjudicated anything."
     ),
-    "annotations_per_item": "1 (a single annotator; no overlap, no adjudication).",
+    "annotations_per_item": (
+        "1 in the gold. Both documents were also annotated a second time, blind, by another LLM agent for the "
+        "agreement study (kept apart in annotations/second-annotation/, not gold), and its disagreements with the "
+        "gold were adjudicated by an LLM agent."
+    ),
     "limitations": (
         "Two documents about a single event: far too small to train a general model and unrepresentative "
         "of news in general. One article is truncated mid-sentence and repeats a paragraph. Annotations "
@@ -62,8 +68,10 @@ TEXTS: dict[str, str] = {
         "the texts were received."
     ),
     "annotators": (
-        "One LLM agent (annotator handle `claude-agent`, method `llm-authored`); no human annotated or "
-        "reviewed the records, so there are no annotator demographics to report."
+        "LLM agents only, every record with method `llm-authored`: the gold by `claude-agent`, revised for 1.1.0 "
+        "by `claude-annotation-lead`; the second annotation of the agreement study (not gold) by "
+        "`claude-blind-annotator-2`; its adjudication by `claude-adjudicator`. No human annotated, reviewed or "
+        "adjudicated the records, so there are no annotator demographics to report."
     ),
     "annotation_platform": (
         "None for the gold records: the agent wrote the JSONL files directly and code computed the offsets. "
@@ -167,7 +175,9 @@ TEXTS: dict[str, str] = {
         "The received texts have the known defects listed below (truncation, a repeated paragraph, a stray line, "
         "missing metadata). The annotations were written by one LLM agent without human review; they pass the "
         "validator's format, consistency and completeness checks, but mistakes of judgement (a wrong type, a "
-        "missed nominal mention, a debatable stance) are possible and no agreement figure exists to bound them. "
+        "missed nominal mention, a debatable stance) are possible. The only agreement figures are between two LLM "
+        "annotators following the same guidelines (see the agreement study); they are not human agreement and do "
+        "not bound these errors. "
         "Corrections are published as errata."
     ),
     "external_resources": (
@@ -247,6 +257,22 @@ TEXTS: dict[str, str] = {
         "when `newscorpus validate` reports no errors and a maintainer has reviewed the diff "
         "(`newscorpus diff`); with several annotators, `newscorpus agreement` measures their agreement first."
     ),
+    "agreement_caveat": (
+        "What these figures are: agreement between two LLM annotators, both LLM agents, following "
+        "annotations/GUIDELINES.md: the gold's (`claude-agent`, revised by `claude-annotation-lead`) and a second "
+        "agent (`claude-blind-annotator-2`, method `llm-authored`) that was given only the two texts, the guidelines "
+        "and the package code, never the gold files. They are NOT human inter-annotator agreement: no human "
+        "annotated, reviewed or adjudicated anything. The second annotation is not independent of the gold on every "
+        "item: the guidelines' worked examples quote many records of these same two texts (spans, targets, "
+        "polarities, figure values), so where an example applies the second annotator could follow it instead of "
+        "its own reading, and the figures overstate how far the guidelines alone make the annotation reproducible "
+        "on a new article. The second "
+        "annotator followed the guidelines as of commit edd489e; afterwards the gold annotator corrected two "
+        "examples of 7.6 (4) and amended 7.6 (5), the very points of all three stance disagreements. Every "
+        "disagreement was adjudicated by an LLM agent (`claude-adjudicator`) against the guidelines and logged in "
+        "annotations/adjudication-1.1.0.md; all were decided for the gold and no gold record was changed. "
+        "The machine-readable figures are in annotations/agreement.json."
+    ),
     # ----- Data Statement (Bender & Friedman 2018)
     "language_variety": (
         "English (BCP 47 `en`), written international news English. Spelling is mixed across the two texts: "
@@ -258,7 +284,7 @@ TEXTS: dict[str, str] = {
         "The quoted speakers are the public figures listed above, speaking in official or expert roles."
     ),
     "annotator_demographics": (
-        "No human annotators: one LLM agent (`claude-agent`) wrote every record, so age, gender, native language "
+        "No human annotators: LLM agents (listed under annotators) wrote every record, so age, gender, native language "
         "or training do not apply. Its knowledge of the subject came from the texts and the guidelines."
     ),
     "speech_situation": (
