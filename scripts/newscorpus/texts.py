@@ -270,7 +270,8 @@ TEXTS: dict[str, str] = {
         "annotator followed the guidelines as of commit edd489e; afterwards the gold annotator corrected two "
         "examples of 7.6 (4) and amended 7.6 (5), the very points of all three stance disagreements. Every "
         "disagreement was adjudicated by an LLM agent (`claude-adjudicator`) against the guidelines and logged in "
-        "annotations/adjudication-1.1.0.md; all were decided for the gold and no gold record was changed. "
+        "annotations/adjudication-1.1.0.md; one was decided for the second annotation (the gold's `measured` "
+        "phrase of one figure was corrected), all others for the gold. "
         "The machine-readable figures are in annotations/agreement.json."
     ),
     # ----- Data Statement (Bender & Friedman 2018)
