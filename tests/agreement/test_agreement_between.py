@@ -16,6 +16,7 @@ from newscorpus.cli import main
 from newscorpus.labelstudio.agreement import between, entity_mapping
 
 DOC = "d1"
+TEXT = "Putin and Putin and India  at 50% tariff on it."
 
 
 def _write(path: Path, records: list[dict]) -> None:
@@ -48,6 +49,7 @@ def _folder(path: Path, table: list[tuple[str, str]], mentions, figures, stances
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     _write(tmp_path / "corpus" / "manifest.jsonl", [{"doc_id": DOC, "split": "test"}])
+    (tmp_path / "corpus" / f"{DOC}.txt").write_text(TEXT, encoding="utf-8")
     return tmp_path
 
 
@@ -177,3 +179,17 @@ def test_markdown_without_a_result_says_there_is_no_study():
     from newscorpus.labelstudio.agreement import agreement_markdown
 
     assert agreement_markdown(None).startswith("No agreement study")
+
+
+def test_a_span_past_the_text_is_an_error_naming_file_line_and_reason(root, a, b, capsys):
+    (b / "figures" / f"{DOC}.jsonl").write_text(json.dumps({**_figure([]), "start": 30, "end": 999}) + "\n", encoding="utf-8")
+    assert main(["--root", str(root), "agreement", "--between", str(a), str(b)]) == 1
+    err = capsys.readouterr().err
+    assert f"figures/{DOC}.jsonl:1: start/end 30..999 out of range" in err
+
+
+def test_a_mention_without_entity_id_is_an_error(root, a, b, capsys):
+    mention = _mention(0, 5, "PERSON", None)
+    (b / "entities" / f"{DOC}.jsonl").write_text(json.dumps(mention) + "\n", encoding="utf-8")
+    assert main(["--root", str(root), "agreement", "--between", str(a), str(b)]) == 1
+    assert f"entities/{DOC}.jsonl:1: missing required field 'entity_id'" in capsys.readouterr().err

@@ -268,18 +268,38 @@ def run(args: argparse.Namespace) -> int:
 # compared after the mapping.  Coreference clusters do not depend on it.
 
 
-def read_folder(folder: Path, doc_ids: list[str]) -> tuple[list[Record], dict[str, dict[str, list[Record]]]]:
+def read_folder(folder: Path, texts: dict[str, str]) -> tuple[list[Record], dict[str, dict[str, list[Record]]]]:
     """(entity table, layer name -> doc_id -> records) of a folder laid out like annotations/.
 
-    A missing file is an empty layer; a bad line raises ``CorpusError`` naming file and line.
+    ``texts`` maps each doc_id to compare to its text.  A missing file is an empty layer.  Every
+    record is checked as ``newscorpus evaluate`` checks a prediction (required fields, types,
+    labels, offsets within the text, span text equal to the text), and must also have what this
+    comparison reads (entity table: ``entity_id`` and ``name``; mentions: ``entity_id``); the first
+    bad line raises ``CorpusError`` naming file, line and reason.
     """
-    from ..corpus import CorpusError, read_records
+    from ..corpus import CorpusError, iter_lines
+    from ..evaluate.predictions import check_record
+
+    def read(path: Path, shape: schema.RecordShape | None, text: str, required: tuple[str, ...]) -> list[Record]:
+        records = []
+        for line in iter_lines(path):
+            if line.record is None:
+                raise CorpusError(f"{path}:{line.no}: {line.error}")
+            reasons = [f"missing required field {k!r}" for k in required if line.record.get(k) is None]
+            reasons += check_record(shape, line.record, text) if shape is not None else []
+            if reasons:
+                raise CorpusError(f"{path}:{line.no}: {'; '.join(reasons)}")
+            records.append(line.record)
+        return records
 
     if not folder.is_dir():
         raise CorpusError(f"{folder}: not a folder")
-    table = read_records(folder / f"{schema.ENTITY.name}.jsonl")
-    layers = {shape.name: {d: read_records(folder / shape.name / f"{d}.jsonl") for d in doc_ids}
-              for shape in schema.ANNOTATION_LAYERS}
+    table = read(folder / f"{schema.ENTITY.name}.jsonl", None, "", ("entity_id", "name"))
+    layers = {
+        shape.name: {d: read(folder / shape.name / f"{d}.jsonl", shape, text, ("entity_id",) if shape is schema.ENTITY_MENTION else ())
+                     for d, text in texts.items()}
+        for shape in schema.ANNOTATION_LAYERS
+    }
     return table, layers
 
 
@@ -342,12 +362,13 @@ def _provenance(layers: dict[str, dict[str, list[Record]]], key: str) -> dict[st
 
 def between(root: Path, a: Path, b: Path) -> dict[str, Any]:
     """Agreement of folder ``b`` with folder ``a`` over the documents of ``root``'s manifest."""
-    from ..corpus import iter_manifest
+    from ..corpus import Layout, iter_manifest, read_text
     from ..evaluate import coreference, entities, figures, stances
 
     doc_ids = [m[schema.DOCUMENT.id_field] for m in iter_manifest(root)]
-    a_table, a_layers = read_folder(a, doc_ids)
-    b_table, b_raw = read_folder(b, doc_ids)
+    texts = {d: read_text(Layout(root).text_path(d)) for d in doc_ids}
+    a_table, a_layers = read_folder(a, texts)
+    b_table, b_raw = read_folder(b, texts)
     ent, fig, st = (shape.name for shape in (schema.ENTITY_MENTION, schema.FIGURE, schema.STANCE))
     mapping = entity_mapping(a_table, a_layers[ent], b_table, b_raw[ent])
     b_layers = {name: {d: _mapped(recs, mapping) for d, recs in docs.items()} for name, docs in b_raw.items()}
