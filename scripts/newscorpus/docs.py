@@ -177,6 +177,16 @@ def evaluation_baselines(ctx: Context) -> str:
     return baseline_scores(ctx.root)
 
 
+def agreement_figures(ctx: Context) -> str:
+    """The agreement study's figures from annotations/agreement.json (``newscorpus agreement --between --out``)."""
+    import json
+
+    from .labelstudio.agreement import agreement_markdown
+
+    path = ctx.layout.annotations_dir / "agreement.json"
+    return agreement_markdown(json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None)
+
+
 def _text_block(key: str) -> Callable[[Context], str]:
     def generate(_: Context) -> str:
         return texts.TEXTS[key].rstrip("\n") + "\n"
@@ -197,6 +207,7 @@ GENERATORS: dict[str, Callable[[Context], str]] = {
     "checks": checks_table,
     "evaluation-metrics": evaluation_metrics,
     "evaluation-baselines": evaluation_baselines,  # name: evaluate.definitions.BASELINES_BLOCK
+    "agreement": agreement_figures,
 }
 """Block name -> generator; texts are addressed as ``text:<key>`` for every key of ``texts.TEXTS``."""
 

@@ -32,17 +32,24 @@ TEXTS: dict[str, str] = {
         "are unknown."
     ),
     "annotation_protocol": (
-        "Every annotation was written by one annotator, an LLM agent (annotator `claude-agent`, "
-        "method `llm-authored`), reading each article sentence by sentence and following "
+        "Every annotation was written by an LLM agent (annotator `claude-agent`, revised for 1.1.0 by "
+        "`claude-annotation-lead`; method `llm-authored`), reading each article sentence by sentence and following "
         "annotations/GUIDELINES.md; offsets were computed by code from the span text and checked by "
-        "the validator. There was no second annotator, no human review and no agreement study."
+        "the validator. For the agreement study of release 1.1.0 a second LLM agent annotated both documents "
+        "blind from the guidelines (annotations/second-annotation/, not part of the reference annotation) and an LLM agent adjudicated every "
+        "disagreement (annotations/adjudication-1.1.0.md). No human annotated, reviewed or adjudicated anything."
     ),
-    "annotations_per_item": "1 (a single annotator; no overlap, no adjudication).",
+    "annotations_per_item": (
+        "1 in the reference annotation. Both documents were also annotated a second time, blind, by another LLM agent for the "
+        "agreement study (kept apart in annotations/second-annotation/, not part of the reference annotation), and its disagreements with the "
+        "reference annotation were adjudicated by an LLM agent."
+    ),
     "annotation_status": (
         "The annotations are LLM-written reference annotations, not human gold labels: every record was written "
-        "by one LLM annotator (`claude-agent`, method `llm-authored`) following annotations/GUIDELINES.md and "
-        "passes the validator's checks, but no human reviewed it. Use them as a reference to compare against, "
-        "and check a record against the text before relying on it."
+        "by an LLM agent (method `llm-authored`: `claude-agent`, revised for 1.1.0 by `claude-annotation-lead`, "
+        "one record adjudicated by `claude-adjudicator`) following annotations/GUIDELINES.md, and passes the "
+        "validator's checks, but no human reviewed it. Use them as a reference to compare against, and check a "
+        "record against the text before relying on it."
     ),
     "no_agreement": (
         "No agreement study has been made: each record has one annotator, so no inter-annotator agreement figure "
@@ -72,8 +79,10 @@ TEXTS: dict[str, str] = {
         "the texts were received."
     ),
     "annotators": (
-        "One LLM agent (annotator handle `claude-agent`, method `llm-authored`); no human annotated or "
-        "reviewed the records, so there are no annotator demographics to report."
+        "LLM agents only, every record with method `llm-authored`: the reference annotation by `claude-agent`, revised for 1.1.0 "
+        "by `claude-annotation-lead`; the second annotation of the agreement study (not part of the reference annotation) by "
+        "`claude-blind-annotator-2`; its adjudication by `claude-adjudicator`. No human annotated, reviewed or "
+        "adjudicated the records, so there are no annotator demographics to report."
     ),
     "annotation_platform": (
         "None for the current records: the agent wrote the JSONL files directly and code computed the offsets. "
@@ -137,8 +146,9 @@ TEXTS: dict[str, str] = {
     # ----- keys used by DATASHEET.md (newscorpus docs); Datasheets for Datasets order
     "creators": (
         "The India–Russia Summit News maintainers chose the texts, wrote the annotation guidelines and the "
-        "`newscorpus` tooling, and publish the releases. The annotation records themselves were written by an "
-        "LLM agent (annotator `claude-agent`); no person or organisation other than the maintainers is involved."
+        "`newscorpus` tooling, and publish the releases. The annotation records themselves were written by LLM "
+        "agents (`claude-agent`, revised by `claude-annotation-lead`, adjudicated by `claude-adjudicator`); no "
+        "person or organisation other than the maintainers is involved."
     ),
     "funding": "None known or stated: no grant, sponsor or contract is associated with the corpus.",
     "instances": (
@@ -186,7 +196,9 @@ TEXTS: dict[str, str] = {
         "The received texts have the known defects listed below (truncation, a repeated paragraph, a stray line, "
         "missing metadata). The annotations were written by one LLM agent without human review; they pass the "
         "validator's format, consistency and completeness checks, but mistakes of judgement (a wrong type, a "
-        "missed nominal mention, a debatable stance) are possible and no agreement figure exists to bound them. "
+        "missed nominal mention, a debatable stance) are possible. The only agreement figures are between two LLM "
+        "annotators following the same guidelines (see the agreement study); they are not human agreement and do "
+        "not bound these errors. "
         "Corrections are published as errata."
     ),
     "external_resources": (
@@ -268,6 +280,23 @@ TEXTS: dict[str, str] = {
         "when `newscorpus validate` reports no errors and a maintainer has reviewed the diff "
         "(`newscorpus diff`); with several annotators, `newscorpus agreement` measures their agreement first."
     ),
+    "agreement_caveat": (
+        "What these figures are: agreement between two LLM annotators, both LLM agents, following "
+        "annotations/GUIDELINES.md: the reference annotation's (`claude-agent`, revised by `claude-annotation-lead`) and a second "
+        "agent (`claude-blind-annotator-2`, method `llm-authored`) that was given only the two texts, the guidelines "
+        "and the package code, never the reference annotation's files. They are NOT human inter-annotator agreement: no human "
+        "annotated, reviewed or adjudicated anything. The second annotation is not independent of the reference annotation on every "
+        "item: the guidelines' worked examples quote many records of these same two texts (spans, targets, "
+        "polarities, figure values), so where an example applies the second annotator could follow it instead of "
+        "its own reading, and the figures overstate how far the guidelines alone make the annotation reproducible "
+        "on a new article. The second "
+        "annotator followed the guidelines as of commit edd489e; afterwards the reference annotator corrected two "
+        "examples of 7.6 (4) and amended 7.6 (5), the very points of all three stance disagreements. Every "
+        "disagreement was adjudicated by an LLM agent (`claude-adjudicator`) against the guidelines and logged in "
+        "annotations/adjudication-1.1.0.md; one was decided for the second annotation (the reference annotation's `measured` "
+        "phrase of one figure was corrected), all others for the reference annotation. "
+        "The machine-readable figures are in annotations/agreement.json."
+    ),
     # ----- Data Statement (Bender & Friedman 2018)
     "language_variety": (
         "English (BCP 47 `en`), written international news English. Spelling is mixed across the two texts: "
@@ -279,7 +308,7 @@ TEXTS: dict[str, str] = {
         "The quoted speakers are the public figures listed above, speaking in official or expert roles."
     ),
     "annotator_demographics": (
-        "No human annotators: one LLM agent (`claude-agent`) wrote every record, so age, gender, native language "
+        "No human annotators: LLM agents (listed under annotators) wrote every record, so age, gender, native language "
         "or training do not apply. Its knowledge of the subject came from the texts and the guidelines."
     ),
     "speech_situation": (

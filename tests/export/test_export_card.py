@@ -132,8 +132,15 @@ def test_card_calls_the_annotations_llm_written_reference_annotations_not_gold(e
     assert "gold" not in body.lower().replace("not human gold labels", "")
 
 
-def test_card_says_no_agreement_study_exists_when_there_is_no_agreement_file(export_dir):
-    assert texts.TEXTS["no_agreement"] in card(export_dir).text
+def test_card_says_no_agreement_study_exists_when_there_is_no_agreement_file(tmp_path, corpus_root):
+    from newscorpus.export.publication import AGREEMENT_FILE
+
+    from .conftest import build, copy_root
+
+    root = copy_root(corpus_root, tmp_path / "root")
+    (root / AGREEMENT_FILE).unlink()
+    assert build(root, tmp_path / "export") == 0
+    assert texts.TEXTS["no_agreement"] in card(tmp_path / "export").text
 
 
 def test_card_body_has_the_hub_template_headings(export_dir):

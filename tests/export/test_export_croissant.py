@@ -96,10 +96,11 @@ def test_croissant_collection_timeframe_spans_the_documents_publication_dates(ex
     assert croissant(export_dir)["rai:dataCollectionTimeframe"] == [dates[0], dates[-1]]
 
 
-def test_croissant_annotation_analysis_says_there_is_no_agreement_study(export_dir):
+def test_croissant_annotation_analysis_gives_the_agreement_study_and_what_it_is(export_dir):
     analysis = croissant(export_dir)["rai:dataAnnotationAnalysis"]
     assert texts.TEXTS["annotation_status"] in analysis
-    assert any(texts.TEXTS["no_agreement"] in item for item in analysis)
+    assert any(texts.TEXTS["agreement_caveat"].strip() in item for item in analysis)
+    assert not any(texts.TEXTS["no_agreement"] in item for item in analysis)
 
 
 def test_croissant_does_not_call_the_annotations_gold(export_dir):

@@ -40,10 +40,10 @@ def test_bibtex_of_an_unreleased_version_has_no_year():
     assert "year" not in bibtex(Publication("1.2.0", None, None))
 
 
-def test_an_agreement_file_without_a_summary_is_refused_naming_the_file(tmp_path: Path):
+def test_an_agreement_file_that_is_not_an_agreement_result_is_refused_naming_the_file(tmp_path: Path):
     (tmp_path / AGREEMENT_FILE).parent.mkdir(parents=True)
     (tmp_path / AGREEMENT_FILE).write_text(json.dumps({"kappa": 0.7}), encoding="utf-8")
-    with pytest.raises(ExportError, match="annotations/agreement.json: expected a JSON object"):
+    with pytest.raises(ExportError, match="annotations/agreement.json: not an `agreement --between` result"):
         agreement_statement(tmp_path)
 
 
@@ -51,24 +51,22 @@ def test_no_agreement_file_means_no_agreement_statement(tmp_path: Path):
     assert agreement_statement(tmp_path) is None
 
 
-SUMMARY = "Two LLM annotators (not humans) annotated both documents: entity span F1 0.91 (exact), stance polarity kappa 0.64."
-
-
 @pytest.fixture(scope="module")
 def agreement_export(tmp_path_factory, corpus_root):
-    """The corpus with an agreement file and without CHANGELOG.md (so: an unreleased version)."""
+    """The corpus with its agreement file and without CHANGELOG.md (so: an unreleased version)."""
     root = copy_root(corpus_root, tmp_path_factory.mktemp("agreement-root"))
-    (root / AGREEMENT_FILE).write_text(json.dumps({"summary": SUMMARY}), encoding="utf-8")
+    assert (root / AGREEMENT_FILE).is_file()
     out = tmp_path_factory.mktemp("agreement-export") / "export"
     assert build(root, out) == 0
     return out
 
 
-def test_the_card_and_croissant_quote_the_agreement_summary_when_the_file_exists(agreement_export):
-    assert SUMMARY in (agreement_export / CARD_FILE).read_text(encoding="utf-8")
-    assert texts.TEXTS["no_agreement"] not in (agreement_export / CARD_FILE).read_text(encoding="utf-8")
+def test_the_card_and_croissant_give_the_agreement_figures_and_what_they_are(agreement_export):
+    card = (agreement_export / CARD_FILE).read_text(encoding="utf-8")
+    assert texts.TEXTS["agreement_caveat"] in card and "polarity Cohen's kappa" in card
+    assert texts.TEXTS["no_agreement"] not in card
     analysis = json.loads((agreement_export / CROISSANT_FILE).read_text(encoding="utf-8"))["rai:dataAnnotationAnalysis"]
-    assert any(SUMMARY in item for item in analysis)
+    assert any(texts.TEXTS["agreement_caveat"] in item for item in analysis)
 
 
 def test_an_unreleased_version_has_no_date_published_and_the_card_says_so(agreement_export):

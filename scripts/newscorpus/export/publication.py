@@ -55,18 +55,21 @@ def publication_from_export(export: Path, version: str) -> Publication:
 
 
 def agreement_statement(root: Path) -> str | None:
-    """The ``summary`` of ``annotations/agreement.json``, or None when no agreement study has written it."""
+    """The agreement study of ``annotations/agreement.json`` (written by ``newscorpus agreement --between
+    --out``) as its figures and what they are, or None when no study has written it."""
+    from ..labelstudio.agreement import agreement_markdown
+
     path = root / AGREEMENT_FILE
     if not path.is_file():
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        figures = agreement_markdown(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ExportError(f"{AGREEMENT_FILE}: not valid JSON ({exc})") from None
-    summary = data.get("summary") if isinstance(data, dict) else None
-    if not isinstance(summary, str) or not summary.strip():
-        raise ExportError(f"{AGREEMENT_FILE}: expected a JSON object with a non-empty \"summary\" string")
-    return summary.strip()
+    except (KeyError, TypeError) as exc:
+        raise ExportError(f"{AGREEMENT_FILE}: not an `agreement --between` result (missing {exc})") from None
+    return figures.strip()  # the figures followed by what they are (texts.TEXTS["agreement_caveat"])
 
 
 def annotation_analysis(pub: Publication) -> str:

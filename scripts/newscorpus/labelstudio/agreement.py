@@ -13,6 +13,8 @@ annotators over the tasks both annotated:
 
 Every annotation is converted with the strict converter, so a bad export fails
 with the task and region named instead of skewing the numbers.
+
+``--between A B`` compares two annotation folders instead (see :func:`between`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a Label Studio JSON export (default: export the project from the server)")
     parser.add_argument("--title", default=DEFAULT_TITLE, help="project title on the server (default: %(default)s)")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument("--between", nargs=2, type=Path, metavar=("A", "B"),
+                        help="compare two folders laid out like annotations/ (A is the reference) instead of an export")
+    parser.add_argument("--b-guidelines", metavar="REV", help="with --between: the GUIDELINES.md revision B followed, recorded in the output")
+    parser.add_argument("--out", type=Path, metavar="FILE", help="with --between: also write the JSON result to FILE")
 
 
 # --------------------------------------------------------------------------- scores
@@ -224,6 +230,8 @@ def _print_table(results: list[dict[str, Any]]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.between is not None:
+        return run_between(args)
     from .client import LabelStudioError, download_project_tasks, read_export
     from .convert import ConversionError
 
@@ -245,3 +253,226 @@ def run(args: argparse.Namespace) -> int:
         _print_table(results)
     return 0
 
+
+
+# --------------------------------------------------------------------------- two annotation folders
+#
+# ``newscorpus agreement --between A B``: the same span and polarity scores (``score_pair``) for two
+# folders laid out like annotations/ (entity_table.jsonl, entities/, figures/, stances/), read with
+# the corpus reader for the documents of the root's manifest, plus the metrics of
+# ``newscorpus evaluate`` with A taken as the reference: strict P/R/F1 of entities, figures and
+# stance tuples, and coreference (MUC, B3, CEAF-e) with entity-linking accuracy.
+#
+# The two sides name entities independently, so B's entity ids are first mapped to A's
+# (:func:`entity_mapping`); linking accuracy, stance holders and figures' measured entities are
+# compared after the mapping.  Coreference clusters do not depend on it.
+
+
+def read_folder(folder: Path, texts: dict[str, str]) -> tuple[list[Record], dict[str, dict[str, list[Record]]]]:
+    """(entity table, layer name -> doc_id -> records) of a folder laid out like annotations/.
+
+    ``texts`` maps each doc_id to compare to its text.  A missing file is an empty layer.  Every
+    record is checked as ``newscorpus evaluate`` checks a prediction (required fields, types,
+    labels, offsets within the text, span text equal to the text), and must also have what this
+    comparison reads (entity table: ``entity_id`` and ``name``; mentions: ``entity_id``); the first
+    bad line raises ``CorpusError`` naming file, line and reason.
+    """
+    from ..corpus import CorpusError, iter_lines
+    from ..evaluate.predictions import check_record
+
+    def read(path: Path, shape: schema.RecordShape | None, text: str, required: tuple[str, ...]) -> list[Record]:
+        records = []
+        for line in iter_lines(path):
+            if line.record is None:
+                raise CorpusError(f"{path}:{line.no}: {line.error}")
+            reasons = [f"missing required field {k!r}" for k in required if line.record.get(k) is None]
+            reasons += check_record(shape, line.record, text) if shape is not None else []
+            if reasons:
+                raise CorpusError(f"{path}:{line.no}: {'; '.join(reasons)}")
+            records.append(line.record)
+        return records
+
+    if not folder.is_dir():
+        raise CorpusError(f"{folder}: not a folder")
+    table = read(folder / f"{schema.ENTITY.name}.jsonl", None, "", ("entity_id", "name"))
+    layers = {
+        shape.name: {d: read(folder / shape.name / f"{d}.jsonl", shape, text, ("entity_id",) if shape is schema.ENTITY_MENTION else ())
+                     for d, text in texts.items()}
+        for shape in schema.ANNOTATION_LAYERS
+    }
+    return table, layers
+
+
+def entity_mapping(a_table: list[Record], a_mentions: dict[str, list[Record]],
+                   b_table: list[Record], b_mentions: dict[str, list[Record]]) -> dict[str, dict[str, Any]]:
+    """B's entity id -> {"to": A's entity id or None, "by": how it was decided}.
+
+    1. ``nam-majority``: among B's name (NAM) mentions of the entity whose span (start, end) is
+       also a mention span of A in the same document, the entity id A gives most often (ties:
+       the one whose table name equals B's, else the smallest id);
+    2. ``name``: otherwise, the A entity whose entity-table ``name`` equals B's;
+    3. ``none``: otherwise unmapped; its mentions count as wrongly linked and its stances match
+       no stance of A.
+    """
+    votes: dict[str, Counter] = {}
+    for doc_id, b_recs in b_mentions.items():
+        a_at = {(r["start"], r["end"]): r["entity_id"] for r in a_mentions.get(doc_id, [])}
+        for r in b_recs:
+            if r.get("mention_type") == schema.NAME_MENTION_TYPE and (r["start"], r["end"]) in a_at:
+                votes.setdefault(r["entity_id"], Counter())[a_at[(r["start"], r["end"])]] += 1
+    a_by_name = {e["name"]: e["entity_id"] for e in a_table}
+    b_ids = sorted({e["entity_id"] for e in b_table} | set(votes))
+    b_names = {e["entity_id"]: e.get("name") for e in b_table}
+    out: dict[str, dict[str, Any]] = {}
+    for b_id in b_ids:
+        if b_id in votes:
+            top = max(votes[b_id].values())
+            best = sorted(a for a, n in votes[b_id].items() if n == top)
+            named = a_by_name.get(b_names.get(b_id))
+            out[b_id] = {"to": named if named in best else best[0], "by": "nam-majority"}
+        elif b_names.get(b_id) in a_by_name:
+            out[b_id] = {"to": a_by_name[b_names[b_id]], "by": "name"}
+        else:
+            out[b_id] = {"to": None, "by": "none"}
+    return out
+
+
+def _mapped(records: list[Record], mapping: dict[str, dict[str, Any]]) -> list[Record]:
+    """Copies of B's records with entity ids replaced by A's (an unmapped id becomes ``unmapped:<id>``)."""
+    def to(b_id: str) -> str:
+        return mapping.get(b_id, {}).get("to") or f"unmapped:{b_id}"
+
+    out = []
+    for r in records:
+        r = dict(r)
+        for key in ("entity_id", "holder_entity_id"):
+            if r.get(key) is not None:
+                r[key] = to(r[key])
+        if r.get("measured_entity_ids") is not None:
+            r["measured_entity_ids"] = [to(e) for e in r["measured_entity_ids"]]
+        out.append(r)
+    return out
+
+
+def _provenance(layers: dict[str, dict[str, list[Record]]], key: str) -> dict[str, int]:
+    """How many records of the layers carry each value of ``key`` (annotator or method)."""
+    counts = Counter(r.get(key) for docs in layers.values() for recs in docs.values() for r in recs)
+    return dict(sorted(counts.items(), key=lambda kv: str(kv[0])))
+
+
+def between(root: Path, a: Path, b: Path) -> dict[str, Any]:
+    """Agreement of folder ``b`` with folder ``a`` over the documents of ``root``'s manifest."""
+    from ..corpus import Layout, iter_manifest, read_text
+    from ..evaluate import coreference, entities, figures, stances
+
+    doc_ids = [m[schema.DOCUMENT.id_field] for m in iter_manifest(root)]
+    texts = {d: read_text(Layout(root).text_path(d)) for d in doc_ids}
+    a_table, a_layers = read_folder(a, texts)
+    b_table, b_raw = read_folder(b, texts)
+    ent, fig, st = (shape.name for shape in (schema.ENTITY_MENTION, schema.FIGURE, schema.STANCE))
+    mapping = entity_mapping(a_table, a_layers[ent], b_table, b_raw[ent])
+    b_layers = {name: {d: _mapped(recs, mapping) for d, recs in docs.items()} for name, docs in b_raw.items()}
+    pair = PairScores((str(a), str(b)))
+    for d in doc_ids:
+        score_pair(pair, {n: a_layers[n][d] for n in a_layers}, {n: b_layers[n][d] for n in b_layers})
+    return {
+        "a": {"folder": str(a), "annotators": _provenance(a_layers, "annotator"), "methods": _provenance(a_layers, "method"),
+              "entities_in_table": len(a_table)},
+        "b": {"folder": str(b), "annotators": _provenance(b_raw, "annotator"), "methods": _provenance(b_raw, "method"),
+              "entities_in_table": len(b_table)},
+        "documents": doc_ids,
+        "spans_and_polarity": pair.summary(),
+        "reference_scores": {
+            "entities": entities.strict(a_layers[ent], b_layers[ent]),
+            "entities_names": entities.names(a_layers[ent], b_layers[ent]),
+            "coreference": coreference.score(a_layers[ent], b_layers[ent], doc_ids),
+            "figures": figures.score(a_layers[fig], b_layers[fig]),
+            "stances": stances.score(a_layers[st], b_layers[st]),
+        },
+        "entity_mapping": {
+            "method": "B's id -> A's id by majority over B's NAM mentions whose span A also annotates, "
+                      "else by equal entity-table name, else unmapped (see entity_mapping)",
+            "by": dict(sorted(Counter(m["by"] for m in mapping.values()).items())),
+            "changed": {k: v for k, v in mapping.items() if v["to"] != k},
+        },
+    }
+
+
+def _guidelines_revision(root: Path) -> str | None:
+    from ..repo import GitError, git
+
+    try:
+        return git(root, "log", "-1", "--format=%H", "--", "annotations/GUIDELINES.md").strip() or None
+    except (GitError, OSError):
+        return None
+
+
+def run_between(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from ..corpus import CorpusError, atomic_write_text
+
+    a, b = args.between
+    try:
+        result = between(Path(args.root), a, b)
+    except CorpusError as exc:
+        print(f"newscorpus agreement: error: {exc}", file=sys.stderr)
+        return 1
+    result["date"] = datetime.now(timezone.utc).date().isoformat()
+    result["guidelines"] = {"a": _guidelines_revision(Path(args.root)), "b": args.b_guidelines}
+    text = json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if args.out is not None:
+        atomic_write_text(args.out, text)
+    if args.json:
+        print(text, end="")
+        return 0
+    _print_table([result["spans_and_polarity"]])
+    ref = result["reference_scores"]
+    coref, link = ref["coreference"], ref["coreference"]["linking"]
+    print(f"  with {a} as reference: entities F1 {_fmt(ref['entities']['f1'])}, figures F1 {_fmt(ref['figures']['span_kind']['f1'])}, "
+          f"stance tuples F1 {_fmt(ref['stances']['tuple']['f1'])}")
+    print(f"  coreference MUC {_fmt(coref['muc']['f1'])}  B3 {_fmt(coref['b3']['f1'])}  CEAF-e {_fmt(coref['ceaf_e']['f1'])}  "
+          f"CoNLL {_fmt(coref['conll_f1'])}; linking {_fmt(link['accuracy'])} ({link['correct']} of {link['matched']})")
+    return 0
+
+
+def agreement_markdown(result: dict[str, Any] | None) -> str:
+    """The figures of an ``agreement --between`` result (``annotations/agreement.json``) as Markdown.
+
+    ``None`` (no result file) says that no agreement study exists.  The prose that must go with
+    the figures (who the annotators are, what the figures are not) is ``texts.TEXTS["agreement_caveat"]``.
+    """
+    from ..tables import markdown_table
+    from ..texts import TEXTS
+
+    if result is None:
+        return "No agreement study: `annotations/agreement.json` does not exist.\n"
+    s, ref = result["spans_and_polarity"], result["reference_scores"]
+    e, f, st, coref = s["entities"], s["figures"], s["stances"], ref["coreference"]
+    link, tup, fig = coref["linking"], ref["stances"]["tuple"], ref["figures"]["agreement"]
+
+    def who(side: dict[str, Any]) -> str:
+        return ", ".join(f"`{k}` ({n})" for k, n in side["annotators"].items())
+
+    rows = [
+        ("entities", "span F1, exact (start, end, label)", _fmt(e["exact_f1"]), f"{e['a']} vs {e['b']} mentions"),
+        ("entities", "span F1, overlap (same label)", _fmt(e["overlap_f1"]), ""),
+        ("entities", "coreference F1: MUC / B³ / CEAF-e / CoNLL", " / ".join(_fmt(x) for x in (coref["muc"]["f1"], coref["b3"]["f1"], coref["ceaf_e"]["f1"], coref["conll_f1"])), ""),
+        ("entities", "entity linking accuracy (second annotator's ids mapped to the reference annotation's)", _fmt(link["accuracy"]), f"{link['correct']} of {link['matched']} exactly matched mentions"),
+        ("figures", "span F1, exact (start, end, kind)", _fmt(f["exact_f1"]), f"{f['a']} vs {f['b']} figures"),
+        ("figures", "span F1, overlap (same kind)", _fmt(f["overlap_f1"]), ""),
+        ("figures", "value / unit / normalized agree", " / ".join(_fmt(fig[k]) for k in ("value", "unit", "normalized")), f"of {fig['matched']} exact matches"),
+        ("figures", "every field agrees (also the free-text `measured` and `measured_entity_ids`)", _fmt(f["fields_agree"]), f"of {fig['matched']} exact matches"),
+        ("stances", "tuple F1 (holder, target, polarity; evidence overlaps)", _fmt(tup["f1"]), f"{tup['correct']} matched; {tup['gold']} vs {tup['predicted']} stances"),
+        ("stances", "polarity Cohen's kappa", _fmt(st["polarity_cohen_kappa"]), f"{st['matched']} stance pairs with the same holder and target and overlapping evidence"),
+        ("stances", "polarity Krippendorff's alpha (nominal)", _fmt(st["polarity_krippendorff_alpha"]), "the same pairs"),
+    ]
+    guidelines = result.get("guidelines") or {}
+    head = (
+        f"Measured on {result.get('date', 'an unrecorded date')} with `newscorpus agreement --between`, before adjudication: "
+        f"the reference annotation (`{result['a']['folder']}`: {who(result['a'])} records) against the second annotation "
+        f"(`{result['b']['folder']}`: {who(result['b'])} records), over {len(result['documents'])} documents. "
+        f"GUIDELINES.md: the version of commit `{(guidelines.get('a') or 'unknown')[:7]}` for the reference annotation, "
+        f"of commit `{(guidelines.get('b') or 'unknown')[:7]}` for the second annotation.\n\n"
+    )
+    return head + markdown_table(("layer", "measure", "value", "counts"), rows) + "\n" + TEXTS["agreement_caveat"].rstrip("\n") + "\n"
