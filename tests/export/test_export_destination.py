@@ -86,3 +86,10 @@ def test_a_second_build_into_the_same_place_is_refused_while_one_is_running(root
         assert not out.exists()
     finally:
         os.close(fd)
+
+
+def test_no_viewer_leaves_the_viewer_out_and_the_card_says_so(root, tmp_path):
+    out = tmp_path / "export"
+    assert build(root, out, "--no-viewer") == 0
+    assert not (out / "viewer").exists() and (out / "conll").is_dir()
+    assert "(built without the document viewer)" in (out / "README.md").read_text(encoding="utf-8")

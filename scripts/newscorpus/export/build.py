@@ -34,6 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=256.0,
         help="start a new Parquet shard once a shard reaches this size in MiB (default: 256)",
     )
+    parser.add_argument(
+        "--no-viewer",
+        action="store_true",
+        help="leave out the HTML document viewer (one page per document; for large corpora)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        outcome = build_export(root, out, policy)
+        outcome = build_export(root, out, policy, viewer=not args.no_viewer)
     except DestinationError as exc:
         print(f"error: {exc}; nothing was written", file=sys.stderr)
         return 2

@@ -368,9 +368,13 @@ def card_body(result: "ExportResult", pub: Publication, root: Path | None = None
         f"`{CONLL_DIR}/<config>/<split>.conll` (the `ner` config as two-column IOB2 CoNLL: token and tag separated by a "
         "space, a blank line after each sentence, `-DOCSTART- O` and a blank line before each document; documents and "
         "sentences in the order of the config's rows), "
-        f"`{VIEWER_DIR}/{INDEX_FILE}` and `{VIEWER_DIR}/{DOC_DIR}/<doc_id>.html` (a static document viewer: open the "
-        "index in a browser; it loads nothing from the network), "
-        f"`{ALIGNMENT_FILE}`, `{LICENSE_FILE}`, and `{CHECKSUM_FILE}` (check with `sha256sum -c {CHECKSUM_FILE}`).",
+        + (
+            f"`{VIEWER_DIR}/{INDEX_FILE}` and `{VIEWER_DIR}/{DOC_DIR}/<doc_id>.html` (a static document viewer: open the "
+            "index in a browser; it loads nothing from the network), "
+            if result.viewer
+            else "(built without the document viewer), "
+        )
+        + f"`{ALIGNMENT_FILE}`, `{LICENSE_FILE}`, and `{CHECKSUM_FILE}` (check with `sha256sum -c {CHECKSUM_FILE}`).",
         "## Citation",
         _text("citation"),
         f"```bibtex\n{bibtex(pub)}\n```",

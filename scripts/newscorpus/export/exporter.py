@@ -77,6 +77,7 @@ class ExportResult:
     misaligned_examples: list[ner.Misalignment] = field(default_factory=list)
     languages: set[str] = field(default_factory=set)
     methods: set[str] = field(default_factory=set)
+    viewer: bool = True  # the export holds the HTML document viewer
 
 
 @dataclass
@@ -87,7 +88,7 @@ class BuildOutcome:
     result: ExportResult | None
 
 
-def build_export(root: Path, dest: Path, policy: ShardPolicy, *, workers: int | None = None) -> BuildOutcome:
+def build_export(root: Path, dest: Path, policy: ShardPolicy, *, workers: int | None = None, viewer: bool = True) -> BuildOutcome:
     """Validate ``root``; unless that finds an error, write its export and swap it in at ``dest``.
 
     Raises ``DestinationError`` (before validating) when ``dest`` is not a folder a build may
@@ -106,7 +107,7 @@ def build_export(root: Path, dest: Path, policy: ShardPolicy, *, workers: int | 
             raise ExportError("the manifest lists no documents: there is nothing to export")
         tmp = Path(tempfile.mkdtemp(prefix=staging_prefix(dest, "build"), dir=dest.parent))
         try:
-            result = write_export(root, tmp, policy, workers)
+            result = write_export(root, tmp, policy, workers, viewer=viewer)
             _swap_into_place(tmp, dest)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -184,7 +185,7 @@ def _export_batch(manifests: list[corpus.Record]) -> _Batch:
     return batch
 
 
-def write_export(root: Path, out: Path, policy: ShardPolicy, workers: int = 1) -> ExportResult:
+def write_export(root: Path, out: Path, policy: ShardPolicy, workers: int = 1, *, viewer: bool = True) -> ExportResult:
     """Write every config of a validated corpus into ``out`` (a fresh folder), then card, Croissant, checksums.
 
     Batches of documents are read, parsed and encoded by ``workers`` processes; this process
@@ -198,7 +199,7 @@ def write_export(root: Path, out: Path, policy: ShardPolicy, workers: int = 1) -
 
     table = corpus.read_entity_table(root)
     schemas = {name: (config_features(name), arrow_schema(config_features(name), CORPUS_VERSION)) for name in CONFIG_NAMES}
-    result = ExportResult(out, [], {}, Counter(), LabelCounts(), methods={e["method"] for e in table})
+    result = ExportResult(out, [], {}, Counter(), LabelCounts(), methods={e["method"] for e in table}, viewer=viewer)
     writers: dict[str, dict[str, SplitWriter]] = {}
     mentions: dict[str, Counter] = {}
     doc_ids: dict[str, dict[str, list[str]]] = {}
@@ -235,7 +236,7 @@ def write_export(root: Path, out: Path, policy: ShardPolicy, workers: int = 1) -
             result.stats.setdefault(config, {})[split] = writer.close()
     write_card(out / CARD_FILE, result, root)
     write_croissant(out / CROISSANT_FILE, result, root)
-    write_derived_files(out)  # CoNLL and viewer, read back from the Parquet just written
+    write_derived_files(out, viewer)  # CoNLL and viewer, read back from the Parquet just written
     write_marker(out, CORPUS_VERSION)
     write_checksums(out)
     return result

@@ -11,9 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def write_derived_files(out: Path) -> list[Path]:
-    """Write ``conll/`` and ``viewer/`` into the export at ``out``; return the files written."""
+def write_derived_files(out: Path, viewer: bool = True) -> list[Path]:
+    """Write ``conll/`` and, unless ``viewer`` is false, ``viewer/`` into the export at ``out``;
+    return the files written.  The viewer is one HTML page per document (tens of kilobytes each),
+    so a large corpus may be built without it."""
     from .conll import write_conll
     from .viewer import write_viewer
 
-    return write_conll(out) + write_viewer(out)
+    return write_conll(out) + (write_viewer(out) if viewer else [])

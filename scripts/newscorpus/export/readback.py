@@ -67,19 +67,17 @@ def _same(value: Any) -> Any:
 
 def read_rows(paths: list[Path], columns: list[str] | None = None, *, decoded: bool = True) -> Iterator[dict[str, Any]]:
     """Every row of the given shards, in order, ClassLabels decoded unless ``decoded`` is false
-    (then values are as ``load_dataset`` returns them); one row group in memory at a time."""
+    (then values are as ``load_dataset`` returns them); a few hundred rows in memory at a time."""
     import pyarrow.parquet as pq
 
     for path in paths:
         features = features_of(path)
-        parquet = pq.ParquetFile(path)
-        for group in range(parquet.num_row_groups):
-            table = parquet.read_row_group(group, columns=columns)
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=256, columns=columns):
             if not decoded:
-                yield from table.to_pylist()
+                yield from batch.to_pylist()
                 continue
-            decode = decoder({name: features[name] for name in table.column_names})
-            yield from map(decode, table.to_pylist())
+            decode = decoder({name: features[name] for name in batch.schema.names})
+            yield from map(decode, batch.to_pylist())
 
 
 def read_split_rows(out: Path, config: str, columns: list[str] | None = None) -> dict[str, Iterator[dict[str, Any]]]:
