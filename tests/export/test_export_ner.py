@@ -99,3 +99,30 @@ def test_a_name_overlapping_a_tagged_name_is_left_untagged_and_reported():
     _, tags, problems = tag_names(text, mentions)
     assert tags[:2] == ["B-PERSON", "I-PERSON"]
     assert [(p.mention_id, p.reason) for p in problems] == [("m2", "the mention overlaps another name mention that was tagged first")]
+
+
+def test_ner_ontonotes_tags_names_and_figures_with_duration_folded_into_date():
+    text = "Putin stayed two days in 2025."
+    mentions = [mention("m1", 0, 5, "Putin", label="PERSON")]
+    figures = [
+        {"figure_id": "f1", "start": 13, "end": 21, "text": "two days", "kind": "DURATION"},
+        {"figure_id": "f2", "start": 25, "end": 29, "text": "2025", "kind": "DATE"},
+    ]
+    tokens = ner.Tokens.of(ner.pipeline()(text), text)
+    tags, problems = ner.tag("d", tokens, ner.ontonotes_spans(mentions, figures))
+    assert problems == []
+    assert tags == [["B-PERSON", "O", "B-DATE", "I-DATE", "O", "B-DATE", "O"]]
+
+
+def test_ner_ontonotes_has_the_ner_tokens_and_tags_names_and_figures_of_the_real_corpus(loaded):
+    for split, ds in loaded["ner_ontonotes"].items():
+        plain = loaded["ner"][split]
+        assert ds["tokens"] == plain["tokens"] and ds["token_starts"] == plain["token_starts"]
+        names = ds.features["ner_tags"].feature.names
+        tagged = {(row["doc_id"], *span) for row in ds for span in spans_from_tags(row["token_starts"], row["token_ends"], [names[t] for t in row["ner_tags"]])}
+        mentions, figures = loaded["entities"][split], loaded["figures"][split]
+        label_names, type_names, kinds = mentions.features["label"].names, mentions.features["mention_type"].names, figures.features["kind"].names
+        expected = {(m["doc_id"], m["start"], m["end"], label_names[m["label"]]) for m in mentions if type_names[m["mention_type"]] == schema.NAME_MENTION_TYPE}
+        expected |= {(f["doc_id"], f["start"], f["end"], schema.ONTONOTES_TYPE_OF_KIND.get(kinds[f["kind"]], kinds[f["kind"]])) for f in figures}
+        assert tagged == expected, split
+        assert set(names) == set(schema.ontonotes_tag_names()) and len(schema.ontonotes_types()) == 18
