@@ -24,7 +24,6 @@ import argparse
 import hashlib
 import json
 import os
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -71,7 +70,7 @@ class _DocumentReport:
 
     doc_id: str
     findings: list[Finding]
-    forms: dict[str, Counter]
+    forms: list[tuple[str, str]]  # (name form, label) of its usable name mentions
     used: set[str]
     readable: bool
     clean_names: bool  # no finding in its mention or exception file: every record there is usable
@@ -104,7 +103,7 @@ def validate_root(root: Path, *, completeness: bool = True, workers: int = 1) ->
     try:
         for report in ordered_map(_check_document, _manifest_documents(state), workers):
             reporter.findings.extend(report.findings)
-            state.forms.merge(report.forms)
+            state.forms.add_forms(report.forms)
             state.entities.used |= report.used
             if report.readable:
                 state.readable.append((report.doc_id, report.clean_names))
@@ -252,8 +251,8 @@ def _check_document(rec: Rec) -> _DocumentReport:
             crossref.check_mentioned_entities(shape, layers[shape.name], mentioned, entities, out)
     if reporter.completeness:
         guidelines.check_name_mentions(mentions, state.at(Layout.layer_file(schema.ENTITY_MENTION, doc_id), doc_id))
+    forms = guidelines.name_forms(mentions) if text is not None else []
     if text is not None:
-        state.forms.add_mentions(mentions)
         if reporter.completeness:
             guidelines.check_digits(
                 text,
@@ -264,7 +263,7 @@ def _check_document(rec: Rec) -> _DocumentReport:
             )
     name_files = {Layout.layer_file(shape, doc_id) for shape in (schema.ENTITY_MENTION, schema.EXCEPTION)}
     clean_names = not any(f.file in name_files for f in reporter.findings)
-    return _DocumentReport(doc_id, reporter.findings, state.forms.labels, entities.used, text is not None, clean_names)
+    return _DocumentReport(doc_id, reporter.findings, forms, entities.used, text is not None, clean_names)
 
 
 def _check_surface_forms(document: tuple[str, bool]) -> list[Finding]:

@@ -103,11 +103,14 @@ def check_duplicate_spans(shape: RecordShape, recs: Iterable[Rec], out: FileRepo
     if not shape.spans:
         return
     key_fields = duplicate_key_fields(shape)
+    lists = any(shape.field(name).kind == "string_list" for name in key_fields)
     first: dict[tuple, Rec] = {}
     for rec in recs:
         if not rec.span_ok or not rec.ok(*key_fields):
             continue
-        key = tuple(_hashable(rec.get(name)) for name in key_fields)
+        key = tuple(map(rec.data.get, key_fields))
+        if lists:
+            key = tuple(map(_hashable, key))
         if key in first:
             other = first[key]
             out.add(

@@ -120,6 +120,15 @@ def check_name_mentions(mentions: list[Rec], out: FileReporter) -> None:
 # --------------------------------------------------------------------------- surface forms
 
 
+def name_forms(mentions: list[Rec]) -> list[tuple[str, str]]:
+    """The (name form, label) pairs of a document's usable name mentions."""
+    return [
+        (rec.data["text"], rec.data["label"])
+        for rec in mentions
+        if rec.span_ok and rec.get("mention_type") == schema.NAME_MENTION_TYPE and rec.ok("label", "mention_type")
+    ]
+
+
 @dataclass
 class FormIndex:
     """Every annotated name form in the corpus with its label counts: the index kept between passes."""
@@ -128,19 +137,12 @@ class FormIndex:
     _pattern: re.Pattern[str] | None = None
     _expected: dict[str, str] = field(default_factory=dict)
 
-    def add_mentions(self, mentions: list[Rec]) -> None:
-        """Count the (name form, label) pairs of a document's usable name mentions."""
-        self._pattern, self._expected = None, {}  # derived from the labels, so stale once they grow
-        for rec in mentions:
-            if rec.span_ok and rec.get("mention_type") == schema.NAME_MENTION_TYPE and rec.ok("label", "mention_type"):
-                self.labels.setdefault(rec.data["text"], Counter())[rec.data["label"]] += 1
-
-    def merge(self, labels: dict[str, Counter]) -> None:
-        """Add another index's counts (a document checked in another process)."""
-        if labels:
-            self._pattern, self._expected = None, {}
-        for form, counts in labels.items():
-            self.labels.setdefault(form, Counter()).update(counts)
+    def add_forms(self, pairs: list[tuple[str, str]]) -> None:
+        """Count (name form, label) pairs, as :func:`name_forms` gives them for a document."""
+        if pairs:
+            self._pattern, self._expected = None, {}  # derived from the labels, so stale once they grow
+        for form, label in pairs:
+            self.labels.setdefault(form, Counter())[label] += 1
 
     def expected_label(self, form: str) -> str:
         """The most frequent label of a form; ties go to the label first in the inventory."""
