@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import schema
-from .commands import DEFAULT_TITLE
+from .commands import DOUBLE_TITLE
 
 Record = dict[str, Any]
 
@@ -35,7 +35,7 @@ Record = dict[str, Any]
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--export", type=Path, metavar="FILE",
                         help="a Label Studio JSON export (default: export the project from the server)")
-    parser.add_argument("--title", default=DEFAULT_TITLE, help="project title on the server (default: %(default)s)")
+    parser.add_argument("--title", default=DOUBLE_TITLE, help="project title on the server (default: %(default)s)")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
 
 
@@ -183,17 +183,17 @@ def score_pair(pair: PairScores, a: dict[str, list[Record]], b: dict[str, list[R
 
 def agreement(tasks: list[dict[str, Any]]) -> list[PairScores]:
     """Scores for every pair of annotators, pairs in sorted order."""
-    from .client import annotator_of, task_doc_id
+    from .client import annotator_of, task_annotations, task_doc_id
     from .convert import ConversionError, result_to_records
 
     pairs: dict[tuple[str, str], PairScores] = {}
     for task in tasks:
         doc_id = task_doc_id(task)
-        text = task["data"].get("text", "")
+        text = task["data"].get("text")
+        if not isinstance(text, str):
+            raise ConversionError(doc_id, None, "the task has no text")
         per_annotator: dict[str, dict[str, list[Record]]] = {}
-        for annotation in task.get("annotations") or []:
-            if annotation.get("was_cancelled"):
-                continue
+        for annotation in task_annotations(task):
             who = annotator_of(annotation)
             if who in per_annotator:
                 raise ConversionError(doc_id, None, f"{who} has several annotations on this task; keep one")
@@ -224,7 +224,7 @@ def _print_table(results: list[dict[str, Any]]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .client import LabelStudioError, download_project_tasks, read_export
+    from .client import LabelStudioError, download_project_tasks, read_export, server_problem
     from .convert import ConversionError
 
     try:
@@ -235,6 +235,12 @@ def run(args: argparse.Namespace) -> int:
         results = [p.summary() for p in agreement(tasks)]
     except (LabelStudioError, ConversionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - only the server's and the HTTP library's errors are worded here
+        problem = server_problem(exc)
+        if problem is None:
+            raise
+        print(f"error: {problem}", file=sys.stderr)
         return 1
     if not results:
         print("no task has annotations by two or more annotators; nothing to compare", file=sys.stderr)
