@@ -137,9 +137,10 @@ def stored_choice(field: str, value: str) -> str:
 
 
 def ui_text(text: str) -> str:
-    """Text safe to show in a tag attribute: ``$`` followed by a word is read as a task-data variable
-    (``$100bn`` rendered "undefined"), so it is shown as a full-width dollar sign."""
-    return text.replace("$", "\uff04")
+    """Text safe to show in a tag attribute.  The editor reads ``$`` followed by a word character as a
+    task-data variable (``$100bn`` rendered "undefined"), so every ``$`` is followed by an invisible
+    WORD JOINER (U+2060): it still shows as "$100bn" but is no variable."""
+    return text.replace("$", "$\u2060")
 
 
 def _label_inventory(layer: LayerControls) -> list[tuple[str, str]]:
