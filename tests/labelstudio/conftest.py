@@ -33,6 +33,7 @@ class Server:
     url: str
     token: str
     username: str
+    password: str
 
 
 def _label_studio_bin() -> Path:
@@ -79,6 +80,14 @@ def _wait_for_health(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"label-studio did not answer {url}/health; log:\n{log.read_text()[-4000:]}")
 
 
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can tell whether the test failed (screenshots)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
 @pytest.fixture(scope="session")
 def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     binary = _label_studio_bin()
@@ -109,7 +118,7 @@ def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         )
     try:
         _wait_for_health(url, process, log_path)
-        yield Server(url=url, token=token, username=USERNAME)
+        yield Server(url=url, token=token, username=USERNAME, password=PASSWORD)
     finally:
         try:
             os.killpg(process.pid, signal.SIGTERM)
