@@ -136,7 +136,7 @@ def type_into(page: Any, field: str, text: str) -> None:
     page.wait_for_timeout(200)
 
 
-_OWN_TEXT_JS = """
+_OWN_TEXT_JS = r"""
 (regionId) => {
   for (const span of document.querySelectorAll(`span[class*='htx-highlight-${regionId}-']`)) {
     for (const node of span.childNodes) {
