@@ -69,6 +69,8 @@ def server_problem(exc: BaseException, url: str | None = None) -> str | None:
     where = url or os.environ.get(URL_ENV, "the server")
     if isinstance(exc, ApiError):
         status = exc.status_code
+        if status is not None and 200 <= status < 300:  # an answer the SDK could not read as Label Studio's
+            return f"{where} does not answer like a Label Studio server; check {URL_ENV}"
         if status in (401, 403):
             return (f"{where} refused the API key (HTTP {status}); check {KEY_ENV} (the token of a user of that "
                     "server, Account & Settings in Label Studio)")
@@ -330,8 +332,8 @@ def read_export(path: Path, *, chunk_chars: int = READ_CHUNK_CHARS) -> Iterator[
                     yield _checked_task(path, handed_out, task)
                     handed_out += 1
                 return
-            except _NotFast:
-                pass
+            except (_NotFast, RecursionError):
+                pass  # the standard library's reader reads on from the task after the last one handed out
         raw.seek(0)
         with io.TextIOWrapper(raw, encoding=encoding, newline="") as handle:
             for index, task in enumerate(_ArrayReader(path, handle, chunk_chars).items()):
