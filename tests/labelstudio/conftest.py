@@ -7,6 +7,7 @@ served; the server runs in its own process group so that exactly it is stopped a
 
 from __future__ import annotations
 
+import json
 import secrets
 import shutil
 import subprocess
@@ -27,6 +28,8 @@ class Server:
     username: str
     password: str
     log: Path
+    template: Path
+    """A migrated data folder (same user and token) that a test may copy to start a server of its own."""
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
@@ -68,7 +71,7 @@ def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             serve.wait_for_health(url, process, log_path)
         except LabelStudioError as exc:
             raise RuntimeError(f"{exc}\n{log_path.read_text()[-4000:]}") from None
-        yield Server(url=url, token=token, username=USERNAME, password=PASSWORD, log=log_path)
+        yield Server(url=url, token=token, username=USERNAME, password=PASSWORD, log=log_path, template=template)
     finally:
         serve.stop(process)
 
@@ -106,6 +109,29 @@ def sdk(label_studio: Server):
 def title(request: pytest.FixtureRequest) -> str:
     """A project title of the test's own, so tests sharing one server never see each other's tasks."""
     return f"test {request.node.name[:30]} {secrets.token_hex(4)}"  # Label Studio allows 50 characters
+
+
+def corpus_files(root: Path) -> dict[str, bytes]:
+    """Every file of a corpus root, by relative path (the round trip's own .labelstudio/ folder aside)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".labelstudio" not in p.relative_to(root).parts}
+
+
+def pull_export_file(root: Path, tasks: list, *extra: str) -> int:
+    """``newscorpus ls pull --export FILE`` on these tasks, saved next to the root."""
+    path = root.parent / "export.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    return newscorpus(root, "ls", "pull", "--export", str(path), *extra)
+
+
+@pytest.fixture
+def snapshot():
+    return corpus_files
+
+
+@pytest.fixture
+def pull_export():
+    return pull_export_file
 
 
 def _parser():

@@ -34,21 +34,33 @@ _RANGE_RECTS_JS = """
 """
 
 
-def login(page: Any, url: str, email: str, password: str) -> None:
-    page.goto(f"{url}/user/login")
+def _credentials_form(page: Any, address: str, email: str, password: str) -> None:
+    page.goto(address)
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def login(page: Any, url: str, email: str, password: str) -> None:
+    _credentials_form(page, f"{url}/user/login", email, password)
 
 
 def sign_up(page: Any, url: str, email: str, password: str) -> None:
     """A new annotator creates their account on the server's sign-up page."""
-    page.goto(f"{url}/user/signup")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    _credentials_form(page, f"{url}/user/signup", email, password)
+
+
+def add_mention(page: Any, label: str, words: str, *, entity: str | None = None, new_id: str | None = None,
+                mention_type: str = "NAM", nth: int = 0) -> str:
+    """Label a mention and fill its fields: the entity picked from the list (as shown) or a new id typed."""
+    region = label_span(page, label, words, nth)
+    pick_radio(page, "mention_type", mention_type)
+    if entity is not None:
+        pick_from_list(page, "entity_id", entity)
+    if new_id is not None:
+        type_into(page, "new_entity_id", new_id)
+    return region
 
 
 def wait_for_editor(page: Any) -> None:

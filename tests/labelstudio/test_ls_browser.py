@@ -177,12 +177,8 @@ def test_an_annotators_work_in_the_editor_pulls_as_exactly_the_records_they_made
     editor.open_task(page, ls_env.url, project_id, tasks["ls-002"])
     modi = "Narendra Modi (PERSON, narendra-modi)"
 
-    editor.label_span(page, "PERSON", "Sergey Lavrov")  # an entity the list does not have
-    editor.pick_radio(page, "mention_type", "NAM")
-    editor.type_into(page, "new_entity_id", "sergey-lavrov")
-    editor.label_span(page, "PERSON", "Modi", nth=1)  # one it has
-    editor.pick_radio(page, "mention_type", "NAM")
-    editor.pick_from_list(page, "entity_id", modi)
+    editor.add_mention(page, "PERSON", "Sergey Lavrov", new_id="sergey-lavrov")  # an entity the list does not have
+    editor.add_mention(page, "PERSON", "Modi", entity=modi, nth=1)  # one it has
     editor.label_span(page, "DURATION", "three hours")
     editor.type_into(page, "value", "3")
     editor.type_into(page, "unit", "hour")
@@ -254,9 +250,7 @@ def test_two_annotators_label_blind_to_each_other_and_agreement_compares_them(
     lead.goto(f"{ls_env.url}/projects/{project_id}/data?labeling=1")  # "Label All Tasks"
     editor.wait_for_editor(lead)
     assert editor.region_ids(lead) == set()  # texts only: no gold to start from
-    editor.label_span(lead, "PERSON", "Vladimir Putin")
-    editor.pick_radio(lead, "mention_type", "NAM")
-    editor.pick_from_list(lead, "entity_id", putin)
+    editor.add_mention(lead, "PERSON", "Vladimir Putin", entity=putin)
     editor.submit(lead)
 
     email = f"annotator-{secrets.token_hex(3)}@example.org"
@@ -265,12 +259,8 @@ def test_two_annotators_label_blind_to_each_other_and_agreement_compares_them(
     second.goto(f"{ls_env.url}/projects/{project_id}/data?labeling=1")
     editor.wait_for_editor(second)
     assert editor.region_ids(second) == set()  # the first annotator's region is not shown
-    editor.label_span(second, "PERSON", "Vladimir Putin")
-    editor.pick_radio(second, "mention_type", "NAM")
-    editor.pick_from_list(second, "entity_id", putin)
-    editor.label_span(second, "GPE", "New Delhi")
-    editor.pick_radio(second, "mention_type", "NAM")
-    editor.pick_from_list(second, "entity_id", "New Delhi (GPE, new-delhi)")
+    editor.add_mention(second, "PERSON", "Vladimir Putin", entity=putin)
+    editor.add_mention(second, "GPE", "New Delhi", entity="New Delhi (GPE, new-delhi)")
     editor.submit(second)
     assert lead.errors == [] and second.errors == []
 

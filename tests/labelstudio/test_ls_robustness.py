@@ -30,17 +30,6 @@ def _export(root: Path) -> list[dict]:
     return tasks
 
 
-def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and ".labelstudio" not in p.relative_to(root).parts}
-
-
-def _pull(run, root: Path, tasks, *extra: str) -> int:
-    path = root.parent / "export.json"
-    path.write_text(json.dumps(tasks), encoding="utf-8")
-    return run(root, "ls", "pull", "--export", str(path), *extra)
-
-
 def _one_error_line(err: str) -> str:
     lines = [line for line in err.splitlines() if line.startswith("error: ")]
     assert lines and "Traceback" not in err, err
@@ -69,11 +58,11 @@ CRAFTED = {
 
 
 @pytest.mark.parametrize("case", sorted(CRAFTED))
-def test_a_crafted_export_is_one_error_naming_task_and_region_and_writes_nothing(run, root, case, capsys):
+def test_a_crafted_export_is_one_error_naming_task_and_region_and_writes_nothing(run, root, case, capsys, snapshot, pull_export):
     edit, message = CRAFTED[case]
-    before = _snapshot(root)
-    assert _pull(run, root, _edited(root, edit), "--write") == 1
-    assert _snapshot(root) == before
+    before = snapshot(root)
+    assert pull_export(root, _edited(root, edit), "--write") == 1
+    assert snapshot(root) == before
     import re
 
     assert re.search(message, _one_error_line(capsys.readouterr().err))
@@ -92,25 +81,25 @@ def test_agreement_on_a_crafted_export_is_one_error_line(run, root, case, capsys
     assert "task ls-001" in _one_error_line(capsys.readouterr().err)
 
 
-def test_a_very_deeply_nested_export_is_one_error_line(run, root, capsys):
+def test_a_very_deeply_nested_export_is_one_error_line(run, root, capsys, snapshot):
     path = root.parent / "deep.json"
     path.write_text('[{"id": 1, "data": {"text": "x", "doc_id": "ls-001"}, "annotations": ' + "[" * 200_000 + "]" * 200_000 + "}]")
-    before = _snapshot(root)
+    before = snapshot(root)
     assert run(root, "ls", "pull", "--export", str(path), "--write") == 1
     assert "nested too deeply" in _one_error_line(capsys.readouterr().err)
-    assert _snapshot(root) == before
+    assert snapshot(root) == before
 
 
 @pytest.mark.parametrize("content", ["{not json\n", '{"project": 7}\n', '{"project": {"url": "u", "project_id": 1, "title": "t"}}\n{"doc_id": ["x"]}\n'])
-def test_a_corrupt_sync_file_is_one_error_line_naming_it(run, root, capsys, content):
+def test_a_corrupt_sync_file_is_one_error_line_naming_it(run, root, capsys, content, snapshot, pull_export):
     state = sync.state_path(root)
     state.parent.mkdir(parents=True)
     state.write_text(content, encoding="utf-8")
-    before = _snapshot(root)
-    assert _pull(run, root, _export(root), "--write") == 1
+    before = snapshot(root)
+    assert pull_export(root, _export(root), "--write") == 1
     line = _one_error_line(capsys.readouterr().err)
     assert str(state) in line and "delete the file" in line
-    assert _snapshot(root) == before
+    assert snapshot(root) == before
 
 
 # --------------------------------------------------------------------------- push and the server
@@ -179,8 +168,8 @@ def _changing_export(root: Path) -> list[dict]:
     return tasks
 
 
-def test_a_failure_half_way_through_writing_leaves_the_corpus_as_it_was(run, root, monkeypatch, capsys):
-    before = _snapshot(root)
+def test_a_failure_half_way_through_writing_leaves_the_corpus_as_it_was(run, root, monkeypatch, capsys, snapshot, pull_export):
+    before = snapshot(root)
     real_replace, calls = os.replace, []
 
     def failing_replace(src, dst):
@@ -191,9 +180,9 @@ def test_a_failure_half_way_through_writing_leaves_the_corpus_as_it_was(run, roo
 
     monkeypatch.setattr(commands.os, "replace", failing_replace)
     with pytest.raises(PermissionError):
-        _pull(run, root, _changing_export(root), "--write")
+        pull_export(root, _changing_export(root), "--write")
     assert len(calls) == 3
-    assert _snapshot(root) == before
+    assert snapshot(root) == before
     assert [p.name for p in sync.state_dir(root).iterdir() if p.name != "lock"] == []  # no staging folder, no sync file
 
 
@@ -222,8 +211,8 @@ STAGED_WRITES = 3
 
 
 @pytest.mark.parametrize("kill_at", [2, STAGED_WRITES + 1, STAGED_WRITES + 3])
-def test_a_pull_killed_half_way_is_rolled_back_by_the_next_command(run, root, kill_at, capsys):
-    before = _snapshot(root)
+def test_a_pull_killed_half_way_is_rolled_back_by_the_next_command(run, root, kill_at, capsys, snapshot):
+    before = snapshot(root)
     export = root.parent / "export.json"
     export.write_text(json.dumps(_changing_export(root)), encoding="utf-8")
     scripts = str(Path(commands.__file__).resolve().parents[2])
@@ -234,14 +223,14 @@ def test_a_pull_killed_half_way_is_rolled_back_by_the_next_command(run, root, ki
     assert run(root, "ls", "pull", "--export", str(export)) == 0  # any next push or pull recovers first
     rolled_back = "interrupted pull was rolled back" in capsys.readouterr().err
     assert rolled_back == (kill_at > STAGED_WRITES)  # killed while staging, nothing in the corpus had been touched
-    assert _snapshot(root) == before
+    assert snapshot(root) == before
     assert not any(p.name.startswith(commands.STAGING_PREFIX) for p in sync.state_dir(root).iterdir())
 
 
-def test_pulled_files_and_the_sync_state_honour_the_umask(run, root):
+def test_pulled_files_and_the_sync_state_honour_the_umask(run, root, pull_export):
     old = os.umask(0o027)
     try:
-        assert _pull(run, root, _changing_export(root), "--write") == 0
+        assert pull_export(root, _changing_export(root), "--write") == 0
     finally:
         os.umask(old)
     layout = store.Layout(root)

@@ -224,24 +224,20 @@ def _print_table(results: list[dict[str, Any]]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .client import LabelStudioError, download_project_tasks, read_export, server_problem
+    from .client import run_reporting_errors
     from .convert import ConversionError
 
-    try:
-        if args.export is not None:
-            tasks = list(read_export(args.export))
-        else:
-            _, _, tasks = download_project_tasks(args.title)
-        results = [p.summary() for p in agreement(tasks)]
-    except (LabelStudioError, ConversionError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # noqa: BLE001 - only the server's and the HTTP library's errors are worded here
-        problem = server_problem(exc)
-        if problem is None:
-            raise
-        print(f"error: {problem}", file=sys.stderr)
-        return 1
+    return run_reporting_errors(lambda: _run(args), ConversionError)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .client import download_project_tasks, read_export
+
+    if args.export is not None:
+        tasks = list(read_export(args.export))
+    else:
+        _, _, tasks = download_project_tasks(args.title)
+    results = [p.summary() for p in agreement(tasks)]
     if not results:
         print("no task has annotations by two or more annotators; nothing to compare", file=sys.stderr)
         return 1
@@ -250,4 +246,3 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_table(results)
     return 0
-

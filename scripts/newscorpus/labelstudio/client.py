@@ -12,11 +12,12 @@ import io
 import json
 import os
 import re
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from . import config
 
@@ -86,6 +87,22 @@ def server_problem(exc: BaseException, url: str | None = None) -> str | None:
     if isinstance(exc, (ValueError, TypeError, AttributeError, KeyError)) and _from_sdk(exc):
         return f"{where} does not answer like a Label Studio server ({type(exc).__name__}); check {URL_ENV}"
     return None
+
+
+def run_reporting_errors(action: Callable[[], int], *expected: type[BaseException]) -> int:
+    """Run a command; a LabelStudioError, one of ``expected`` or a server problem (see :func:`server_problem`)
+    is printed as one ``error:`` line with exit code 1; anything else is a bug and raises."""
+    try:
+        return action()
+    except (LabelStudioError, *expected) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - only the server's and the HTTP library's errors are worded here
+        problem = server_problem(exc)
+        if problem is None:
+            raise
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
 
 
 def _from_sdk(exc: BaseException) -> bool:

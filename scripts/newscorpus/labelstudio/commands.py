@@ -83,19 +83,9 @@ def _at_least_two(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .client import LabelStudioError, server_problem
+    from .client import run_reporting_errors
 
-    try:
-        return int(args._ls_run(args))
-    except (LabelStudioError, CorpusError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # noqa: BLE001 - only the server's and the HTTP library's errors are worded here
-        problem = server_problem(exc)
-        if problem is None:
-            raise
-        print(f"error: {problem}", file=sys.stderr)
-        return 1
+    return run_reporting_errors(lambda: int(args._ls_run(args)), CorpusError)
 
 
 def run_serve(args: argparse.Namespace) -> int:

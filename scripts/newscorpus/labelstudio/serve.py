@@ -180,7 +180,9 @@ def serve(data_dir: Path, port: int, log_path: Path) -> int:
         print("stopping Label Studio ...", flush=True)
         return 0
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        for sig in previous:
+            signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the stop
         if process is not None:
             stop(process)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
