@@ -128,10 +128,12 @@ def _records(path: Path) -> dict[str, dict]:
 
 def test_every_task_opens_with_its_regions_drawn_the_text_clear_and_no_page_error(
         ls_env, run, sdk, open_page, shots, tmp_path):
+    """... and submitting every task unchanged pulls back byte-identical files (the round trip is lossless)."""
     page = open_page()
     editor.login(page, ls_env.url, ls_env.username, ls_env.password)
     for name, source in (("corpus", REPO_ROOT), ("fixture", FIXTURE_ROOT)):
         root = _copy_root(source, tmp_path / name)
+        before = _files(root)
         title = f"browser {name} {secrets.token_hex(3)}"
         assert run(root, "ls", "push", "--title", title) == 0
         project_id, tasks = _task_ids(sdk, title)
@@ -145,6 +147,9 @@ def test_every_task_opens_with_its_regions_drawn_the_text_clear_and_no_page_erro
             assert "undefined" not in page.inner_text("body"), doc_id
             assert page.locator("[class*=relationItem]").count() == 0, doc_id  # nothing drawn over the text
             assert page.locator("h4:visible").count() == 0, doc_id  # field panels wait for a selected region
+            editor.submit(page)
+        assert run(root, "ls", "pull", "--title", title, "--write") == 0
+        assert _files(root) == before, name
 
 
 # --------------------------------------------------------------------------- an annotator's work comes back
