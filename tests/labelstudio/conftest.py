@@ -7,16 +7,10 @@ served; the server runs in its own process group so that exactly it is stopped a
 
 from __future__ import annotations
 
-import os
+import json
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -25,7 +19,6 @@ import pytest
 
 USERNAME = "lead@example.org"
 PASSWORD = "not-a-secret-test-password"
-_HEALTH_TIMEOUT_S = 180
 
 
 @dataclass(frozen=True)
@@ -33,92 +26,54 @@ class Server:
     url: str
     token: str
     username: str
+    password: str
+    log: Path
+    template: Path
+    """A migrated data folder (same user and token) that a test may copy to start a server of its own."""
 
 
-def _label_studio_bin() -> Path:
-    explicit = os.environ.get("LABEL_STUDIO_BIN")
-    if explicit:
-        return Path(explicit)
-    return Path(sys.executable).with_name("label-studio")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _server_env(data_dir: Path, token: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("HOST", "PORT") and not k.startswith("LABEL_STUDIO_")}
-    env.update(
-        LABEL_STUDIO_BASE_DATA_DIR=str(data_dir),
-        LABEL_STUDIO_USERNAME=USERNAME,
-        LABEL_STUDIO_PASSWORD=PASSWORD,
-        LABEL_STUDIO_USER_TOKEN=token,
-        LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN="true",
-        LABEL_STUDIO_LATEST_VERSION_CHECK="false",
-        LABEL_STUDIO_COLLECT_ANALYTICS="false",
-        LABEL_STUDIO_SENTRY_DSN="",
-        LABEL_STUDIO_FRONTEND_SENTRY_DSN="",
-    )
-    return env
-
-
-def _wait_for_health(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + _HEALTH_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"label-studio exited with {process.returncode}; log:\n{log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"label-studio did not answer {url}/health; log:\n{log.read_text()[-4000:]}")
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can tell whether the test failed (screenshots)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
 
 
 @pytest.fixture(scope="session")
 def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    binary = _label_studio_bin()
-    if not binary.exists():
-        pytest.fail(f"label-studio server not found at {binary}: install the test extra or set LABEL_STUDIO_BIN")
+    """Started with the same functions as ``newscorpus ls serve`` (labelstudio/serve.py)."""
+    from newscorpus.labelstudio import serve
+    from newscorpus.labelstudio.client import LabelStudioError
+
+    try:
+        binary = serve.label_studio_binary()
+    except LabelStudioError as exc:
+        pytest.fail(f"{exc} (the test extra installs it)")
     token = secrets.token_hex(20)
     base = tmp_path_factory.mktemp("label-studio")
     template = base / "template"
-    init_log = base / "init.log"
-    with init_log.open("wb") as log:
+    with (base / "init.log").open("wb") as log:
         subprocess.run(
             [str(binary), "init", "-q", "--username", USERNAME, "--password", PASSWORD,
              "--user-token", token, "--enable-legacy-api-token"],
-            env=_server_env(template, token), stdout=log, stderr=subprocess.STDOUT, check=True,
-            cwd=base, timeout=600,
+            env=serve.server_env(template, USERNAME, PASSWORD, token), stdout=log, stderr=subprocess.STDOUT,
+            check=True, cwd=base, timeout=600,
         )
     data_dir = base / "data"
     shutil.copytree(template, data_dir)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{serve.free_port()}"
     log_path = base / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [str(binary), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(port),
-             "--log-level", "WARNING"],
-            env=_server_env(data_dir, token), stdout=log, stderr=subprocess.STDOUT, cwd=base,
-            start_new_session=True,
-        )
+    process = serve.start(binary, int(url.rsplit(":", 1)[1]), serve.server_env(data_dir, USERNAME, PASSWORD, token),
+                          log_path, base)
     try:
-        _wait_for_health(url, process, log_path)
-        yield Server(url=url, token=token, username=USERNAME)
-    finally:
         try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=20)
+            serve.wait_for_health(url, process, log_path)
+        except LabelStudioError as exc:
+            raise RuntimeError(f"{exc}\n{log_path.read_text()[-4000:]}") from None
+        yield Server(url=url, token=token, username=USERNAME, password=PASSWORD, log=log_path, template=template)
+    finally:
+        serve.stop(process)
 
 
 # --------------------------------------------------------------------------- helpers shared by the tests
@@ -154,6 +109,29 @@ def sdk(label_studio: Server):
 def title(request: pytest.FixtureRequest) -> str:
     """A project title of the test's own, so tests sharing one server never see each other's tasks."""
     return f"test {request.node.name[:30]} {secrets.token_hex(4)}"  # Label Studio allows 50 characters
+
+
+def corpus_files(root: Path) -> dict[str, bytes]:
+    """Every file of a corpus root, by relative path (the round trip's own .labelstudio/ folder aside)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".labelstudio" not in p.relative_to(root).parts}
+
+
+def pull_export_file(root: Path, tasks: list, *extra: str) -> int:
+    """``newscorpus ls pull --export FILE`` on these tasks, saved next to the root."""
+    path = root.parent / "export.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    return newscorpus(root, "ls", "pull", "--export", str(path), *extra)
+
+
+@pytest.fixture
+def snapshot():
+    return corpus_files
+
+
+@pytest.fixture
+def pull_export():
+    return pull_export_file
 
 
 def _parser():

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from newscorpus import corpus, schema
+from newscorpus import schema
+from newscorpus.corpus import load_corpus
 from newscorpus.labelstudio import config, convert
 
 FIXTURE_ROOT = Path(__file__).parent / "fixture_root"
@@ -26,14 +27,11 @@ def test_figure_control_offers_every_figure_kind_in_inventory_order():
 
 @pytest.mark.parametrize("inventory", [schema.POLARITIES, schema.STANCE_TARGETS, schema.ATTRIBUTIONS, schema.MENTION_TYPES])
 def test_each_per_region_choice_control_offers_its_whole_inventory(inventory):
-    names = [
-        config.per_region_control(layer, item)
-        for layer in config.LAYERS
-        for item in layer.per_region
-        if item.inventory is inventory
-    ]
-    assert len(names) == 1
-    assert _labels_of(names[0]) == inventory.names
+    items = [(config.per_region_control(layer, item), item.field)
+             for layer in config.LAYERS for item in layer.per_region if item.inventory is inventory]
+    assert len(items) == 1
+    name, field = items[0]
+    assert _labels_of(name) == [config.stored_choice(field, label) for label in inventory.names]
 
 
 def test_every_per_region_control_is_shown_only_for_its_own_layers_regions():
@@ -45,7 +43,7 @@ def test_every_per_region_control_is_shown_only_for_its_own_layers_regions():
 
 
 def _corpus_results(root: Path):
-    corpus = corpus.load_corpus(root)
+    corpus = load_corpus(root)
     for doc_id in corpus.texts:
         layers = {shape.name: corpus.records(shape, doc_id) for shape in schema.ANNOTATION_LAYERS}
         yield doc_id, convert.records_to_result(doc_id, layers)
@@ -69,3 +67,33 @@ def test_no_hint_in_the_config_is_a_word_the_editor_reads_as_a_boolean():
     hints = [el.get("hint") for el in ET.fromstring(config.labeling_config()).iter() if el.get("hint") is not None]
     assert hints
     assert not [h for h in hints if h.strip().lower() in {"true", "false"}]
+
+
+def test_no_attribute_in_the_config_reads_as_a_task_data_variable():
+    """The editor replaces ``$word`` in attributes with task data (``$100bn`` rendered "undefined");
+    only the Text tag's own ``$text`` may be one."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    variables = [(el.tag, name, value) for el in ET.fromstring(config.labeling_config()).iter()
+                 for name, value in el.attrib.items() if re.search(r"\$[\w\[\].{}]", value)]
+    pickers = {config.per_region_control(layer, item) for layer in config.LAYERS for item in layer.per_region
+               if item.kind in ("entity", "entities")}
+    assert sorted(v for v in variables if v[0] != "Choices") == [("Text", "value", "$text")]
+    assert {v[2][1:] for v in variables if v[0] == "Choices"} == pickers
+
+
+def test_no_relations_are_drawn_over_the_text():
+    assert "<Relations" not in config.labeling_config()
+
+
+def test_each_entity_picker_lists_every_entity_by_name_and_stores_its_id():
+    table = load_corpus(FIXTURE_ROOT).entity_table
+    data = config.task_data("ls-001", "text", table)
+    for layer in config.LAYERS:
+        for item in layer.per_region:
+            if item.kind in ("entity", "entities"):
+                options = data[config.per_region_control(layer, item)]
+                assert sorted(o["alias"] for o in options) == sorted(config.stored_choice(item.field, r["entity_id"]) for r in table)
+                assert all(o["value"].startswith(next(r["name"] for r in table if o["alias"].endswith(": " + r["entity_id"])))
+                           for o in options)

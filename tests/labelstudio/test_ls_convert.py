@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from newscorpus import corpus, schema
+from newscorpus import schema
+from newscorpus.corpus import dumps_records, load_corpus
 from newscorpus.labelstudio import config, convert
 from newscorpus.labelstudio.convert import ConversionError
 
@@ -17,16 +18,19 @@ EMOJI_DOC = "ls-001"
 
 
 def _document(root: Path, doc_id: str):
-    corpus = corpus.load_corpus(root)
+    corpus = load_corpus(root)
     layers = {shape.name: corpus.records(shape, doc_id) for shape in schema.ANNOTATION_LAYERS}
     return corpus.texts[doc_id], layers
 
 
 def _annotation_only(layers):
-    return {
-        shape.name: corpus.dumps_records(shape, [{k: r[k] for k in convert.annotation_fields(shape)} for r in layers[shape.name]])
-        for shape in schema.ANNOTATION_LAYERS
-    }
+    """Annotation fields only, lists of ids sorted (their order is not an annotation)."""
+    def fields(shape, record):
+        out = {k: record[k] for k in convert.annotation_fields(shape)}
+        return {k: sorted(v) if isinstance(v, list) else v for k, v in out.items()}
+
+    return {shape.name: dumps_records(shape, [fields(shape, r) for r in layers[shape.name]])
+            for shape in schema.ANNOTATION_LAYERS}
 
 
 def _round_trip(text, layers, doc_id):
@@ -40,7 +44,7 @@ def test_fixture_documents_round_trip_with_every_annotation_field(doc_id):
 
 
 def test_real_gold_round_trips_with_every_annotation_field():
-    corpus = corpus.load_corpus(REPO_ROOT)
+    corpus = load_corpus(REPO_ROOT)
     for doc_id, text in corpus.texts.items():
         layers = {shape.name: corpus.records(shape, doc_id) for shape in schema.ANNOTATION_LAYERS}
         if not any(layers.values()):
@@ -73,23 +77,20 @@ def test_a_non_integral_figure_value_survives_the_textarea():
     assert back[schema.FIGURE.name][2]["value"] == 12.345
 
 
-def test_a_relation_drawn_in_the_other_direction_still_names_the_holder():
+def test_the_order_of_picked_measured_entities_is_not_kept_they_come_back_sorted():
+    text, layers = _document(FIXTURE_ROOT, "ls-002")
+    back = _round_trip(text, layers, "ls-002")
+    assert back[schema.FIGURE.name][0]["measured_entity_ids"] == ["india", "united-states"]
+
+
+def test_a_mention_with_a_new_entity_id_typed_takes_that_id():
     text, layers = _document(FIXTURE_ROOT, EMOJI_DOC)
-    result = convert.records_to_result(EMOJI_DOC, layers)
-    for item in result:
-        if item.get("type") == "relation":
-            item["from_id"], item["to_id"] = item["to_id"], item["from_id"]
-            item["labels"] = []
+    result = [i for i in convert.records_to_result(EMOJI_DOC, layers) if not (i["id"] == "m-002" and i["from_name"] == "entity_entity_id")]
+    labels = next(i for i in result if i["id"] == "m-002")
+    result.append({"id": "m-002", "from_name": "entity_new_entity_id", "to_name": "text", "type": "textarea",
+                   "value": {**{k: labels["value"][k] for k in ("start", "end", "text")}, "text": [" delhi-city "]}})
     back = convert.result_to_records(EMOJI_DOC, text, result)
-    assert back[schema.STANCE.name][0]["holder_entity_id"] == layers[schema.STANCE.name][0]["holder_entity_id"]
-
-
-def test_pushing_a_holder_without_a_mention_in_the_document_is_refused():
-    text, layers = _document(FIXTURE_ROOT, EMOJI_DOC)
-    layers = copy.deepcopy(layers)
-    layers[schema.STANCE.name][0]["holder_entity_id"] = "narendra-modi"
-    with pytest.raises(ConversionError, match=r"task ls-001, region s-001: entity 'narendra-modi' has no mention"):
-        convert.records_to_result(EMOJI_DOC, layers)
+    assert next(m for m in back[schema.ENTITY_MENTION.name] if m["mention_id"] == "m-002")["entity_id"] == "delhi-city"
 
 
 # --------------------------------------------------------------------------- strict on the way back
@@ -128,22 +129,30 @@ def test_a_label_outside_the_inventory_names_task_and_region():
 def test_a_choice_outside_the_inventory_names_task_and_region():
     text, result = _result()
     item = next(i for i in result if i.get("id") == "s-001" and i["from_name"].endswith("polarity"))
-    item["value"]["choices"] = ["sceptical"]
+    item["value"]["choices"] = ["polarity: sceptical"]
     with pytest.raises(ConversionError, match=r"task ls-001, region s-001: .*unknown choice 'sceptical'"):
         convert.result_to_records(EMOJI_DOC, text, result)
 
 
-def test_a_relation_to_a_missing_region_names_task_and_region():
+def test_a_relation_in_the_result_is_refused():
     text, result = _result()
-    next(i for i in result if i.get("type") == "relation")["to_id"] = "gone-1"
-    with pytest.raises(ConversionError, match=r"task ls-001, region gone-1: relation .* does not exist"):
+    result.append({"from_id": "m-001", "to_id": "s-001", "type": "relation", "direction": "right", "labels": ["holder"]})
+    with pytest.raises(ConversionError, match=r"task ls-001: the result has a relation"):
         convert.result_to_records(EMOJI_DOC, text, result)
 
 
-def test_a_stance_without_a_holder_relation_names_task_and_region():
+def test_a_stance_without_a_holder_names_task_and_region():
     text, result = _result()
-    result = [i for i in result if not (i.get("type") == "relation" and i["to_id"] == "s-001")]
-    with pytest.raises(ConversionError, match=r"task ls-001, region s-001: stance has no holder"):
+    result = [i for i in result if not (i.get("id") == "s-001" and i["from_name"] == "stance_holder_entity_id")]
+    with pytest.raises(ConversionError, match=r"task ls-001, region s-001: stance_holder_entity_id: required value 'holder_entity_id' is missing"):
+        convert.result_to_records(EMOJI_DOC, text, result)
+
+
+def test_a_choice_without_its_field_name_names_task_and_region():
+    text, result = _result()
+    item = next(i for i in result if i.get("id") == "s-001" and i["from_name"] == "stance_polarity")
+    item["value"]["choices"] = ["favor"]
+    with pytest.raises(ConversionError, match=r"task ls-001, region s-001: stance_polarity: unknown choice 'favor'"):
         convert.result_to_records(EMOJI_DOC, text, result)
 
 
@@ -165,7 +174,6 @@ def test_a_figure_value_that_is_not_a_number_names_task_and_region():
 def test_a_per_region_value_without_a_labelled_span_names_task_and_region():
     text, result = _result()
     result = [i for i in result if not (i.get("id") == "m-004" and i["type"] == "labels")]
-    result = [i for i in result if not (i.get("type") == "relation" and "m-004" in (i["from_id"], i["to_id"]))]
     with pytest.raises(ConversionError, match=r"task ls-001, region m-004: per-region values for a region that has no span label"):
         convert.result_to_records(EMOJI_DOC, text, result)
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import schema
-from .commands import DEFAULT_TITLE
+from .commands import DOUBLE_TITLE
 
 Record = dict[str, Any]
 
@@ -37,7 +37,7 @@ Record = dict[str, Any]
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--export", type=Path, metavar="FILE",
                         help="a Label Studio JSON export (default: export the project from the server)")
-    parser.add_argument("--title", default=DEFAULT_TITLE, help="project title on the server (default: %(default)s)")
+    parser.add_argument("--title", default=DOUBLE_TITLE, help="project title on the server (default: %(default)s)")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--between", nargs=2, type=Path, metavar=("A", "B"),
                         help="compare two folders laid out like annotations/ (A is the reference) instead of an export")
@@ -189,17 +189,17 @@ def score_pair(pair: PairScores, a: dict[str, list[Record]], b: dict[str, list[R
 
 def agreement(tasks: list[dict[str, Any]]) -> list[PairScores]:
     """Scores for every pair of annotators, pairs in sorted order."""
-    from .client import annotator_of, task_doc_id
+    from .client import annotator_of, task_annotations, task_doc_id
     from .convert import ConversionError, result_to_records
 
     pairs: dict[tuple[str, str], PairScores] = {}
     for task in tasks:
         doc_id = task_doc_id(task)
-        text = task["data"].get("text", "")
+        text = task["data"].get("text")
+        if not isinstance(text, str):
+            raise ConversionError(doc_id, None, "the task has no text")
         per_annotator: dict[str, dict[str, list[Record]]] = {}
-        for annotation in task.get("annotations") or []:
-            if annotation.get("was_cancelled"):
-                continue
+        for annotation in task_annotations(task):
             who = annotator_of(annotation)
             if who in per_annotator:
                 raise ConversionError(doc_id, None, f"{who} has several annotations on this task; keep one")
@@ -232,18 +232,20 @@ def _print_table(results: list[dict[str, Any]]) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.between is not None:
         return run_between(args)
-    from .client import LabelStudioError, download_project_tasks, read_export
+    from .client import run_reporting_errors
     from .convert import ConversionError
 
-    try:
-        if args.export is not None:
-            tasks = list(read_export(args.export))
-        else:
-            _, _, tasks = download_project_tasks(args.title)
-        results = [p.summary() for p in agreement(tasks)]
-    except (LabelStudioError, ConversionError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    return run_reporting_errors(lambda: _run(args), ConversionError)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .client import download_project_tasks, read_export
+
+    if args.export is not None:
+        tasks = list(read_export(args.export))
+    else:
+        _, _, tasks = download_project_tasks(args.title)
+    results = [p.summary() for p in agreement(tasks)]
     if not results:
         print("no task has annotations by two or more annotators; nothing to compare", file=sys.stderr)
         return 1

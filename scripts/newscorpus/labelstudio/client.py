@@ -12,11 +12,12 @@ import io
 import json
 import os
 import re
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from . import config
 
@@ -28,6 +29,8 @@ KEY_ENV = "LABEL_STUDIO_API_KEY"
 IMPORT_BATCH = 500
 """Tasks per import call: one call per 1,000 tasks takes ~5 s, so batches stay well under timeouts."""
 EXPORT_TIMEOUT_S = 600.0
+PROJECT_PAGE = 1000
+"""Projects read in one page when looking a title up."""
 
 
 class LabelStudioError(RuntimeError):
@@ -55,15 +58,92 @@ class Connection:
         return LabelStudio(base_url=self.url, api_key=self.api_key)
 
 
-def whoami_email(ls: "LabelStudio") -> tuple[int, str]:
-    """(id, email) of the token's user: pushed gold is completed by this user."""
-    me = ls.users.whoami()
-    return int(me.id), str(me.email)
+def server_problem(exc: BaseException, url: str | None = None) -> str | None:
+    """One line saying what went wrong talking to the server and what to check, or None for other errors.
+
+    Never the key, and never the exception's own text for an HTTP error (it carries the
+    response headers, cookies included): only the status and what it means.
+    """
+    import httpx
+    from label_studio_sdk.core.api_error import ApiError
+
+    where = url or os.environ.get(URL_ENV, "the server")
+    if isinstance(exc, ApiError):
+        status = exc.status_code
+        if status is not None and 200 <= status < 300:  # an answer the SDK could not read as Label Studio's
+            return f"{where} does not answer like a Label Studio server; check {URL_ENV}"
+        if status in (401, 403):
+            return (f"{where} refused the API key (HTTP {status}); check {KEY_ENV} (the token of a user of that "
+                    "server, Account & Settings in Label Studio)")
+        if status == 404:
+            return f"{where} answered 404 to a Label Studio API call; check {URL_ENV} (it should be the server's base URL, e.g. http://127.0.0.1:8080)"
+        return f"{where} answered HTTP {status} to a Label Studio API call; see the server's log"
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+        return f"cannot connect to {where}; check {URL_ENV} and that the server runs (newscorpus ls serve)"
+    if isinstance(exc, httpx.UnsupportedProtocol) or isinstance(exc, httpx.InvalidURL):
+        return f"{URL_ENV} is not a usable URL ({where}); give the server's base URL, e.g. http://127.0.0.1:8080"
+    if isinstance(exc, httpx.HTTPError):
+        return f"talking to {where} failed ({type(exc).__name__}); check {URL_ENV} and the server"
+    if isinstance(exc, (ValueError, TypeError, AttributeError, KeyError)) and _from_sdk(exc):
+        return f"{where} does not answer like a Label Studio server ({type(exc).__name__}); check {URL_ENV}"
+    return None
+
+
+def run_reporting_errors(action: Callable[[], int], *expected: type[BaseException]) -> int:
+    """Run a command; a LabelStudioError, one of ``expected`` or a server problem (see :func:`server_problem`)
+    is printed as one ``error:`` line with exit code 1; anything else is a bug and raises."""
+    try:
+        return action()
+    except (LabelStudioError, *expected) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - only the server's and the HTTP library's errors are worded here
+        problem = server_problem(exc)
+        if problem is None:
+            raise
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+
+
+def _from_sdk(exc: BaseException) -> bool:
+    """Whether an exception was raised inside the SDK, pydantic or httpx (a reply that is not Label Studio's)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_globals.get("__name__", "")
+        if name.startswith(("label_studio_sdk", "pydantic", "httpx", "json")):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def connect() -> tuple[Connection, "LabelStudio"]:
+    """A client for the server in the environment, its key proved by one call; a problem is one LabelStudioError."""
+    conn = Connection.from_env()
+    ls = conn.client()
+    try:
+        me = ls.users.whoami()
+        if not isinstance(getattr(me, "id", None), int):
+            raise LabelStudioError(f"{conn.url} does not answer like a Label Studio server; check {URL_ENV}")
+    except LabelStudioError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - worded by server_problem, or re-raised
+        problem = server_problem(exc, conn.url)
+        if problem is None:
+            raise
+        raise LabelStudioError(problem) from None
+    return conn, ls
 
 
 def find_project(ls: "LabelStudio", title: str) -> Any | None:
-    """The project with exactly this title (the server's title filter matches substrings)."""
-    matches = [p for p in ls.projects.list(title=title) if p.title == title]
+    """The project with exactly this title (the server's title filter matches substrings).
+
+    Only the first page is read, sized to hold every match: asking for the page after the
+    last one makes the server log a NotFound traceback."""
+    pager = ls.projects.list(title=title, page=1, page_size=PROJECT_PAGE)
+    items = pager.items or []
+    matches = [p for p in items if p.title == title]
+    if (getattr(pager.response, "count", None) or 0) > len(items):
+        raise LabelStudioError(f"more than {PROJECT_PAGE} projects match the title {title!r}; choose a more distinctive one")
     if len(matches) > 1:
         ids = ", ".join(str(p.id) for p in matches)
         raise LabelStudioError(f"several projects are titled {title!r} (ids {ids}); rename all but one")
@@ -196,6 +276,8 @@ class _ArrayReader:
         while True:
             try:
                 value, end = decoder.raw_decode(self.buf, self.pos)
+            except RecursionError:
+                raise self.error(f"{what} is nested too deeply to read") from None
             except json.JSONDecodeError as exc:
                 if self.eof:
                     raise self.error(f"{exc.msg} in {what}", exc.pos) from None
@@ -267,8 +349,8 @@ def read_export(path: Path, *, chunk_chars: int = READ_CHUNK_CHARS) -> Iterator[
                     yield _checked_task(path, handed_out, task)
                     handed_out += 1
                 return
-            except _NotFast:
-                pass
+            except (_NotFast, RecursionError):
+                pass  # the standard library's reader reads on from the task after the last one handed out
         raw.seek(0)
         with io.TextIOWrapper(raw, encoding=encoding, newline="") as handle:
             for index, task in enumerate(_ArrayReader(path, handle, chunk_chars).items()):
@@ -403,8 +485,7 @@ def download_project_tasks(title: str, *, hint: str = "") -> tuple[Connection, i
     The export goes through a temp file because that is the form ``--export FILE`` reads too,
     so the server and file paths convert exactly the same bytes.
     """
-    conn = Connection.from_env()
-    ls = conn.client()
+    conn, ls = connect()
     project = find_project(ls, title)
     if project is None:
         raise LabelStudioError(f"no Label Studio project titled {title!r} at {conn.url}{hint}")
@@ -421,8 +502,26 @@ def annotator_of(annotation: dict[str, Any]) -> str:
     return f"user-{who}"
 
 
+def task_annotations(task: dict[str, Any]) -> list[dict[str, Any]]:
+    """The task's annotations that were not cancelled; a malformed list is refused naming the task."""
+    annotations = task.get("annotations")
+    if annotations is None:
+        return []
+    if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
+        raise LabelStudioError(f"task {_task_name(task)}: annotations must be a list of objects")
+    return [a for a in annotations if not a.get("was_cancelled")]
+
+
+def _task_name(task: dict[str, Any]) -> str:
+    doc_id = task.get("data", {}).get(config.DOC_ID_KEY) if isinstance(task.get("data"), dict) else None
+    if isinstance(doc_id, str) and doc_id:
+        return doc_id
+    name = repr(task.get("id"))
+    return name if len(name) <= 40 else name[:40] + "..."
+
+
 def task_doc_id(task: dict[str, Any]) -> str:
     doc_id = task["data"].get(config.DOC_ID_KEY)
     if not isinstance(doc_id, str) or not doc_id:
-        raise LabelStudioError(f"task {task.get('id')} has no data.{config.DOC_ID_KEY}; it was not pushed by newscorpus")
+        raise LabelStudioError(f"task {_task_name(task)} has no data.{config.DOC_ID_KEY}; it was not pushed by newscorpus")
     return doc_id

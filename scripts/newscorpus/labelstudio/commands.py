@@ -1,16 +1,23 @@
-"""``newscorpus ls push|pull``: gold to Label Studio and annotators' work back.
+"""``newscorpus ls serve|push|pull``: gold to Label Studio and annotators' work back.
 
-push: one task per document keyed by ``data.doc_id``; current gold as the pushing
-user's annotation (or, with ``--as-predictions``, as predictions tagged with the
-corpus version).  Re-pushing looks tasks up by doc_id and updates in place, so it
-never duplicates tasks or annotations.
+Two workflows (README, "Annotating in Label Studio"):
 
-pull: a full JSON export, converted strictly (every span checked), merged
-three-way against the last sync (see ``sync.py``), written into a staging copy of
-the root and validated there, and shown as a per-layer diff.  Only ``--write``
-moves the changed files into the root, each by an atomic rename, and only when
-the export converted without error, the staging copy validated and there is no
-unresolved conflict.
+- review (``ls push``): one task per document keyed by ``data.doc_id``, the current
+  gold as predictions tagged with the corpus version, so each annotator starts from
+  it, and their submitted annotations are pulled back;
+- double annotation (``ls push --double N``): the texts without the gold, in a project
+  of their own where each task collects N annotations; ``newscorpus agreement`` compares them.
+
+Re-pushing looks tasks up by doc_id and updates in place, so it never duplicates
+tasks or predictions.  A push validates the corpus first and refuses an invalid one
+before it talks to the server.
+
+pull: a full JSON export, converted strictly (every span checked), merged three-way
+against the last sync (see ``sync.py``), written into a staging copy of the root
+and validated there, and shown as a per-layer diff.  Only ``--write`` moves the
+changed files into the root, and only when the export converted without error,
+the staging copy validated and there is no unresolved conflict.  The move is all or
+nothing (see :class:`FileSwap`).
 """
 
 from __future__ import annotations
@@ -31,19 +38,29 @@ from ..corpus import CorpusError, Layout, canonical_record, read_records, read_t
 from ..version import CORPUS_VERSION
 
 DEFAULT_TITLE = texts.PRETTY_NAME
-"""The project title; the same for every corpus version so a re-push finds the same project."""
-STAGING_PREFIX = ".ls-pull-"
+"""The review project's title; the same for every corpus version so a re-push finds the same project."""
+DOUBLE_TITLE = f"{texts.PRETTY_NAME} (double annotation)"
+"""The double-annotation project's title (Label Studio allows 50 characters)."""
+STAGING_PREFIX = "pull-"
+"""A pull's staging folder in ``.labelstudio/``; one left by a killed pull is rolled back and removed by the next command."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = "Connection: LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY (the key is never printed)."
     sub = parser.add_subparsers(dest="ls_command", metavar="SUBCOMMAND", required=True)
+    serve = sub.add_parser("serve", help="run a local Label Studio server on 127.0.0.1 until Ctrl-C",
+                           description="Credentials come from LABEL_STUDIO_USERNAME, LABEL_STUDIO_PASSWORD and "
+                                       "LABEL_STUDIO_API_KEY in the environment, never from the command line.")
+    serve.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (default: %(default)s)")
+    serve.add_argument("--data-dir", type=Path, default=None,
+                       help="the server's data folder (default: $XDG_DATA_HOME/newscorpus/label-studio)")
+    serve.add_argument("--log", type=Path, default=None, help="server log file (default: DATA_DIR/server.log)")
+    serve.set_defaults(_ls_run=run_serve)
     push = sub.add_parser("push", help="create the project if missing and import or update one task per document")
-    push.add_argument("--title", default=DEFAULT_TITLE, help="project title (default: %(default)s)")
-    push.add_argument("--as-predictions", action="store_true",
-                      help=f"send gold as predictions (model_version {CORPUS_VERSION}) instead of annotations")
-    push.add_argument("--force", action="store_true",
-                      help="overwrite the pushing user's annotation even when it has edits not pulled yet")
+    push.add_argument("--title", default=None,
+                      help=f"project title (default: {DEFAULT_TITLE!r}, with --double {DOUBLE_TITLE!r})")
+    push.add_argument("--double", type=_at_least_two, metavar="N", default=None,
+                      help="double annotation: push the texts without the gold; each task collects N annotations")
     push.set_defaults(_ls_run=run_push)
     pull = sub.add_parser("pull", help="export, convert, validate and diff; write only with --write")
     pull.add_argument("--title", default=DEFAULT_TITLE, help="project title (default: %(default)s)")
@@ -55,14 +72,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     pull.set_defaults(_ls_run=run_pull)
 
 
-def run(args: argparse.Namespace) -> int:
-    from .client import LabelStudioError
-
+def _at_least_two(text: str) -> int:
     try:
-        return int(args._ls_run(args))
-    except LabelStudioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 2:
+        raise argparse.ArgumentTypeError(f"needs a whole number of annotations per task, at least 2 (got {text!r})")
+    return number
+
+
+def run(args: argparse.Namespace) -> int:
+    from .client import run_reporting_errors
+
+    return run_reporting_errors(lambda: int(args._ls_run(args)), CorpusError)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import default_data_dir, serve
+
+    data_dir = args.data_dir or default_data_dir()
+    return serve(data_dir, args.port, args.log or data_dir / "server.log")
 
 
 # --------------------------------------------------------------------------- reading the root, one document at a time
@@ -70,10 +100,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _read(path: Path, layout: Layout) -> list[dict[str, Any]]:
     """The records of one file ([] if absent); a bad line stops the command with file and line."""
-    try:
-        return read_records(path, shown_as=layout.relative(path))
-    except CorpusError as exc:
-        raise SystemExit(str(exc)) from exc
+    return read_records(path, shown_as=layout.relative(path))
 
 
 def _manifest(layout: Layout) -> list[dict[str, Any]]:
@@ -99,115 +126,130 @@ class PushReport:
     refused: list[str] = field(default_factory=list)
 
 
-def _own_items(task: dict[str, Any], as_predictions: bool, me_email: str) -> list[dict[str, Any]]:
-    from .client import annotator_of
+def _validation_errors(root: Path) -> list[str]:
+    from ..checks.registry import ERROR
+    from ..validate import validate_root
 
-    if as_predictions:
-        return [p for p in task.get("predictions") or [] if isinstance(p, dict) and p.get("model_version") == CORPUS_VERSION]
-    return [a for a in task.get("annotations") or [] if not a.get("was_cancelled") and annotator_of(a) == me_email]
-
-
-def _hashes_of(doc_id: str, text: str, result: Any) -> dict[str, dict[str, str]] | None:
-    from .convert import ConversionError, result_to_records
-    from .sync import layer_hashes
-
-    try:
-        return layer_hashes(result_to_records(doc_id, text, result))
-    except ConversionError:
-        return None
+    return [f"{f.file}:{f.line or '-'}: {f.check}: {f.message}" for f in validate_root(root) if f.severity == ERROR]
 
 
-def _update_existing(ls: Any, args: argparse.Namespace, me: tuple[int, str], task: dict[str, Any], doc_id: str,
-                     text: str, result: list[dict[str, Any]], hashes: dict, base: Any, report: PushReport) -> None:
-    own = _own_items(task, args.as_predictions, me[1])
+def _own_prediction(task: dict[str, Any], doc_id: str, report: PushReport) -> tuple[bool, dict[str, Any] | None]:
+    """(usable, this corpus version's prediction on the task, if any); several is refused."""
+    own = [p for p in task.get("predictions") or [] if isinstance(p, dict) and p.get("model_version") == CORPUS_VERSION]
     if len(own) > 1:
-        ids = ", ".join(str(item["id"]) for item in own)
-        report.refused.append(f"task {doc_id}: several items ({ids}) could be the pushed one; delete all but one")
-        return
-    if not own:
-        if args.as_predictions:
+        ids = ", ".join(str(item.get("id")) for item in own)
+        report.refused.append(f"task {doc_id}: several predictions ({ids}) carry version {CORPUS_VERSION}; delete all but one")
+        return False, None
+    return True, own[0] if own else None
+
+
+def _update_task(ls: Any, task: dict[str, Any], doc_id: str, data: dict[str, Any], result: list[dict[str, Any]] | None,
+                 report: PushReport) -> None:
+    """Bring an existing task up to date: its entity lists, and (review) its prediction."""
+    changed = False
+    if task.get("data") != data:
+        ls.tasks.update(id=task["id"], data=data)
+        changed = True
+    if result is not None:
+        usable, own = _own_prediction(task, doc_id, report)
+        if not usable:
+            return
+        if own is None:
             ls.predictions.create(task=task["id"], result=result, model_version=CORPUS_VERSION, score=1.0)
-        else:
-            ls.annotations.create(id=task["id"], result=result, completed_by=me[0], ground_truth=True)
+            changed = True
+        elif own.get("result") != result:
+            ls.predictions.update(id=own["id"], result=result, model_version=CORPUS_VERSION, score=1.0)
+            changed = True
+    if changed:
         report.updated += 1
-        return
-    current = _hashes_of(doc_id, text, own[0].get("result"))
-    if current == hashes:
-        report.unchanged += 1
-        return
-    in_sync = base is not None and current == base.hashes
-    if not (args.as_predictions or in_sync or args.force):
-        report.refused.append(
-            f"task {doc_id}: annotation {own[0]['id']} has edits in Label Studio not pulled yet; pull first or push --force"
-        )
-        return
-    if args.as_predictions:
-        ls.predictions.update(id=own[0]["id"], result=result, model_version=CORPUS_VERSION, score=1.0)
     else:
-        ls.annotations.update(id=own[0]["id"], result=result)
-    report.updated += 1
+        report.unchanged += 1
+
+
+def _configure(ls: Any, project_id: int, double: int | None) -> None:
+    """Project settings of the workflow.
+
+    review: annotators see the corpus version's predictions as their starting point.
+    double: each task is handed to ``double`` annotators (overlap on every task), and no
+    prediction or other annotator's work is shown to them.
+    """
+    if double is None:
+        ls.projects.update(id=project_id, model_version=CORPUS_VERSION, show_collab_predictions=True)
+    else:
+        ls.projects.update(id=project_id, maximum_annotations=double, overlap_cohort_percentage=100,
+                           show_collab_predictions=False, show_overlap_first=True)
 
 
 def run_push(args: argparse.Namespace) -> int:
-    from .client import Connection, ensure_project, export_to_file, import_tasks, read_export, task_doc_id, whoami_email
-    from .convert import ConversionError, records_to_result
+    with _lock(args.root):
+        recover_interrupted_pull(args.root)
+        return _push(args)
+
+
+def _push(args: argparse.Namespace) -> int:
+    from .client import connect, ensure_project, export_to_file, import_tasks, read_export, task_doc_id
+    from .config import task_data
+    from .convert import records_to_result
     from .sync import DocState, ProjectKey, SyncState, SyncWriter, layer_hashes, state_path
 
     layout = Layout(args.root)
+    invalid = _validation_errors(args.root)
+    if invalid:
+        for line in invalid[:20]:
+            print(f"invalid: {line}", file=sys.stderr)
+        more = f" ({len(invalid) - 20} more)" if len(invalid) > 20 else ""
+        raise CorpusError(f"the corpus has {len(invalid)} validation errors{more}; fix them (newscorpus validate) "
+                          "before pushing; nothing was sent")
     docs = _manifest(layout)
-    conn = Connection.from_env()
-    ls = conn.client()
-    me = whoami_email(ls)
-    project, created = ensure_project(ls, args.title)
-    key = ProjectKey(conn.url, int(project.id), args.title)
+    table = _read(layout.entity_table_path, layout)
+    title = args.title or (DEFAULT_TITLE if args.double is None else DOUBLE_TITLE)
+    conn, ls = connect()
+    project, created = ensure_project(ls, title)
     existing: dict[str, dict[str, Any]] = {}
     if not created:
         with tempfile.TemporaryDirectory() as tmp:
-            export = export_to_file(ls, project.id, Path(tmp))
-            for task in read_export(export):
+            for task in read_export(export_to_file(ls, project.id, Path(tmp))):
                 existing.setdefault(task_doc_id(task), task)
-    old_state = SyncState(state_path(args.root))
-    old_state = old_state if old_state.matches(key) else None
-    writer = SyncWriter(state_path(args.root), key, old_state)
+    review = args.double is None
+    key = ProjectKey(conn.url, int(project.id), title)
+    old_state = SyncState(state_path(args.root)) if review else None
+    writer = SyncWriter(state_path(args.root), key, old_state) if review else None
     report = PushReport()
     pending: list[tuple[dict[str, Any], DocState]] = []
     try:
         for doc in docs:
             doc_id = doc["doc_id"]
             text = read_text(layout.text_path(doc_id))
+            data = task_data(doc_id, text, table)
             layers = _local_layers(layout, doc_id)
-            try:
-                result = records_to_result(doc_id, layers)
-            except ConversionError as exc:
-                report.refused.append(str(exc))
-                continue
-            hashes = layer_hashes(layers)
+            result = records_to_result(doc_id, layers) if review else None
             task = existing.get(doc_id)
             if task is None:
-                item = {"result": result}
-                item.update({"model_version": CORPUS_VERSION, "score": 1.0} if args.as_predictions else {"completed_by": me[0]})
-                new_task = {"data": {"text": text, "doc_id": doc_id}, ("predictions" if args.as_predictions else "annotations"): [item]}
-                pending.append((new_task, DocState(doc_id, None, hashes)))
-                continue
-            if task["data"].get("text") != text:
+                new_task: dict[str, Any] = {"data": data}
+                if result is not None:
+                    new_task["predictions"] = [{"result": result, "model_version": CORPUS_VERSION, "score": 1.0}]
+                pending.append((new_task, DocState(doc_id, None, layer_hashes(layers))))
+            elif task["data"].get("text") != text:
                 report.refused.append(f"task {doc_id}: the text in Label Studio differs from corpus/{doc_id}.txt")
-                continue
-            base = old_state.get(doc_id) if old_state else None
-            before = len(report.refused)
-            _update_existing(ls, args, me, task, doc_id, text, result, hashes, base, report)
-            if len(report.refused) == before:
-                writer.add(DocState(doc_id, int(task["id"]), hashes))
+            else:
+                _update_task(ls, task, doc_id, data, result, report)
         task_ids = import_tasks(ls, int(project.id), [t for t, _ in pending]) if pending else []
         for task_id, (_, state) in zip(task_ids, pending):
-            writer.add(DocState(state.doc_id, int(task_id), state.hashes))
+            if writer is not None:
+                # The base of a newly pushed document is what was pushed; documents pushed before keep
+                # theirs, so a local edit since then still meets an annotator's edit as a conflict.
+                writer.add(DocState(state.doc_id, int(task_id), state.hashes))
         report.imported = len(task_ids)
-        writer.commit()
+        _configure(ls, int(project.id), args.double)
+        if writer is not None:
+            writer.commit()
     except BaseException:
-        writer.abort()
+        if writer is not None:
+            writer.abort()
         raise
     verb = "created" if created else "found"
-    kind = "predictions" if args.as_predictions else "annotations"
-    print(f"project {args.title!r} (id {project.id}, {verb}); {kind}: {report.imported} tasks imported, "
+    what = "gold as predictions" if review else f"texts only, {args.double} annotations per task"
+    print(f"project {title!r} (id {project.id}, {verb}); {what}: {report.imported} tasks imported, "
           f"{report.updated} updated, {report.unchanged} unchanged, {len(report.refused)} refused")
     for line in report.refused:
         print(f"refused: {line}", file=sys.stderr)
@@ -225,7 +267,9 @@ def choose_annotator(tasks: list[dict[str, Any]], wanted: str | None) -> str | N
     """Whose work to pull: the one given, or the only one; several and no choice is refused."""
     from .client import annotator_of
 
-    counts = Counter(annotator_of(a) for t in tasks for a in t.get("annotations") or [] if not a.get("was_cancelled"))
+    from .client import task_annotations
+
+    counts = Counter(annotator_of(a) for t in tasks for a in task_annotations(t))
     listing = ", ".join(f"{who} ({n} tasks)" for who, n in sorted(counts.items()))
     if wanted is not None:
         if wanted not in counts:
@@ -237,18 +281,100 @@ def choose_annotator(tasks: list[dict[str, Any]], wanted: str | None) -> str | N
 
 
 def _staging_copy(root: Path) -> Path:
-    """A copy of corpus/ and annotations/ made of hard links: cheap, and replaced files never touch the originals."""
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+    """A folder in ``.labelstudio/`` holding ``root/``, a copy of corpus/ and annotations/ made of hard
+    links: cheap, and files replaced in it (by atomic writes) never touch the originals."""
+    from .sync import state_dir
+
+    state_dir(root).mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=state_dir(root)))
     layout = Layout(root)
     for src in (layout.corpus_dir, layout.annotations_dir):
         if src.is_dir():
-            dest = staging / src.relative_to(root)
+            dest = staging / "root" / src.relative_to(root)
             try:
                 shutil.copytree(src, dest, copy_function=os.link)
             except OSError:
                 shutil.rmtree(dest, ignore_errors=True)
                 shutil.copytree(src, dest)
     return staging
+
+
+class FileSwap:
+    """Moves staged files into the root all or nothing.
+
+    Before the first rename, every file about to be replaced gets a hard link in the
+    staging folder's ``backup/`` and a journal lists the targets; the journal is removed
+    only after the last rename.  A failure in between (permission, full disk) restores
+    every target at once; a killed process leaves the journal, and the next ``newscorpus
+    ls`` command (:func:`recover_interrupted_pull`) restores the targets from it, so a
+    pull is either wholly in the root or not at all.
+    """
+
+    JOURNAL = "journal.json"
+
+    def __init__(self, root: Path, staging: Path) -> None:
+        self.root, self.staging = root, staging
+        self.journal = staging / self.JOURNAL
+
+    def run(self, moves: list[tuple[Path, Path]]) -> None:
+        backup = self.staging / "backup"
+        backup.mkdir(exist_ok=True)
+        entries = []
+        for number, (_, target) in enumerate(moves):
+            kept = backup / str(number)
+            existed = target.is_file()
+            if existed:
+                try:
+                    os.link(target, kept)
+                except OSError:
+                    shutil.copy2(target, kept)
+            entries.append({"target": str(target.relative_to(self.root)), "backup": kept.name if existed else None})
+        with self.journal.open("w", encoding="utf-8") as handle:
+            json.dump(entries, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            for source, target in moves:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+        except BaseException:
+            self.roll_back()
+            raise
+        self.journal.unlink()
+
+    def roll_back(self) -> bool:
+        """Put back every target the journal lists; False when there is no journal (nothing was moved)."""
+        try:
+            entries = json.loads(self.journal.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return False
+        except ValueError:
+            return False  # the journal itself was cut short: no rename had started
+        for entry in entries:
+            target = self.root / entry["target"]
+            if entry["backup"] is None:
+                target.unlink(missing_ok=True)  # a file this pull created
+            elif (self.staging / "backup" / entry["backup"]).exists():
+                os.replace(self.staging / "backup" / entry["backup"], target)
+        self.journal.unlink()
+        return True
+
+
+def recover_interrupted_pull(root: Path) -> None:
+    """Roll back and remove what a killed pull left in ``.labelstudio/`` (staging folders, temp files)."""
+    from .sync import state_dir, state_path
+
+    folder = state_dir(root)
+    if not folder.is_dir():
+        return
+    for staging in sorted(folder.glob(f"{STAGING_PREFIX}*")):
+        if staging.is_dir():
+            if FileSwap(root, staging).roll_back():
+                print(f"note: an interrupted pull was rolled back ({staging.name}); the corpus is as it was before it",
+                      file=sys.stderr)
+            shutil.rmtree(staging, ignore_errors=True)
+    for leftover in folder.glob(f".{state_path(root).name}.*.tmp"):
+        leftover.unlink(missing_ok=True)
 
 
 def _show(value: Any) -> str:
@@ -282,9 +408,9 @@ class PullSummary:
 
 
 def _select_annotation(task: dict[str, Any], doc_id: str, annotator: str) -> dict[str, Any] | None:
-    from .client import annotator_of
+    from .client import annotator_of, task_annotations
 
-    mine = [a for a in task.get("annotations") or [] if not a.get("was_cancelled") and annotator_of(a) == annotator]
+    mine = [a for a in task_annotations(task) if annotator_of(a) == annotator]
     if len(mine) > 1:
         ids = ", ".join(str(a.get("id")) for a in mine)
         raise PullRefused(f"task {doc_id}: {annotator} has several annotations ({ids}); keep one in Label Studio")
@@ -296,7 +422,7 @@ def _pull_task(task: dict[str, Any], layout: Layout, staging: Layout, doc_ids: s
                summary: PullSummary) -> None:
     from .client import task_doc_id
     from .convert import ConversionError, result_to_records
-    from .sync import DocState, merge_document
+    from .sync import DocState, merge_document, new_entity_rows
 
     doc_id = task_doc_id(task)
     if doc_id not in doc_ids:
@@ -325,26 +451,18 @@ def _pull_task(task: dict[str, Any], layout: Layout, staging: Layout, doc_ids: s
             path = staging.layer_path(shape, doc_id)
             write_records(path, shape, merged.layers[shape.name])
             summary.written.append(path.relative_to(staging.root))
-    from .sync import new_entity_rows
-
     rows = new_entity_rows(doc_id, merged.layers[schema.ENTITY_MENTION.name], known_entities, annotator)
     for row in rows:
         known_entities.add(row["entity_id"])
         print(f"+ {schema.ENTITY.name} {row['entity_id']} {_show(row['name'])} {row['label']}", file=out)
     summary.new_entities += rows
-    writer.add(DocState(doc_id, task.get("id"), merged.new_base))
+    if writer is not None:
+        task_id = task.get("id")
+        writer.add(DocState(doc_id, task_id if type(task_id) is int else None, merged.new_base))
 
 
 def _entity_ids(layout: Layout) -> set[str]:
     return {record["entity_id"] for record in _read(layout.entity_table_path, layout)}
-
-
-def _validate(staging: Path) -> list[str]:
-    from ..validate import validate_root
-    from ..checks.registry import ERROR
-
-    findings = validate_root(staging)
-    return [f"{f.file}:{f.line or '-'}: {f.check}: {f.message}" for f in findings if f.severity == ERROR]
 
 
 def _print_summary(summary: PullSummary, annotator: str, out: TextIO) -> None:
@@ -360,16 +478,41 @@ def _print_summary(summary: PullSummary, annotator: str, out: TextIO) -> None:
               + ", ".join(summary.not_annotated[:10]) + (" ..." if len(summary.not_annotated) > 10 else ""), file=out)
 
 
+def _lock(root: Path) -> Any:
+    """An exclusive lock on ``.labelstudio/lock`` for the length of a push or pull; a second one is refused."""
+    import fcntl
+
+    from .client import LabelStudioError
+    from .sync import state_dir
+
+    state_dir(root).mkdir(parents=True, exist_ok=True)
+    handle = (state_dir(root) / "lock").open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise LabelStudioError("another `newscorpus ls push` or `pull` is running on this corpus; wait for it to finish") from None
+    return handle
+
+
 def pull_from_tasks(root: Path, tasks: list[dict[str, Any]], key: Any, *, annotator: str | None, write: bool,
                     force: bool, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """The whole pull once the export is at hand; separate from the server so bad exports are testable."""
-    out, err = out or sys.stdout, err or sys.stderr
-    from .sync import SyncState, SyncWriter, state_path
+    with _lock(root):
+        recover_interrupted_pull(root)
+        return _pull(root, tasks, key, annotator=annotator, write=write, force=force,
+                     out=out or sys.stdout, err=err or sys.stderr)
+
+
+def _pull(root: Path, tasks: list[dict[str, Any]], key: Any, *, annotator: str | None, write: bool,
+          force: bool, out: TextIO, err: TextIO) -> int:
+    from .client import LabelStudioError, task_doc_id
+    from .sync import SyncState, SyncWriter, state_path, umask_mode
 
     layout = Layout(root)
     try:
         who = choose_annotator(tasks, annotator)
-    except PullRefused as exc:
+    except (PullRefused, LabelStudioError) as exc:
         print(f"error: {exc}", file=err)
         return 1
     if who is None:
@@ -377,39 +520,37 @@ def pull_from_tasks(root: Path, tasks: list[dict[str, Any]], key: Any, *, annota
         return 0
     doc_ids = {d["doc_id"] for d in _manifest(layout)}
     state = SyncState(state_path(root))
-    if state.project is not None and not state.matches(key):
-        print(f"note: {state_path(root).name} belongs to another project; pulling without a base", file=err)
-    usable_state = state if state.matches(key) else None
-    staging_root = _staging_copy(root)
-    writer = SyncWriter(state_path(root), key, usable_state)
-    committed = False
+    foreign = state.project is not None and not state.matches(key)
+    if foreign:
+        print(f"note: {state_path(root)} belongs to another project; pulling without a base and leaving it as it is", file=err)
+    usable_state = None if foreign else state
+    staging_dir = _staging_copy(root)
+    writer = None if foreign else SyncWriter(state_path(root), key, usable_state)
     summary = PullSummary()
     try:
-        staging = Layout(staging_root)
+        staging = Layout(staging_dir / "root")
         known = _entity_ids(layout)
         seen: set[str] = set()
         for task in tasks:
             try:
-                from .client import task_doc_id
-
                 doc_id = task_doc_id(task)
                 if doc_id in seen:
                     raise PullRefused(f"task {doc_id}: two tasks carry this doc_id; delete the duplicate in Label Studio")
                 seen.add(doc_id)
                 _pull_task(task, layout, staging, doc_ids, who, force, usable_state, known, writer, out, summary)
-            except PullRefused as exc:
+            except (PullRefused, LabelStudioError) as exc:
                 summary.errors.append(str(exc))
         if summary.new_entities:
             table = _read(layout.entity_table_path, layout)
             write_records(staging.entity_table_path, schema.ENTITY, table + summary.new_entities)
-            summary.written.append(staging.entity_table_path.relative_to(staging_root))
+            summary.written.append(staging.entity_table_path.relative_to(staging.root))
         _print_summary(summary, who, out)
         if summary.errors:
             for line in summary.errors:
                 print(f"error: {line}", file=err)
             print(f"{len(summary.errors)} errors in the export; nothing written", file=err)
             return 1
-        invalid = _validate(staging_root)
+        invalid = _validation_errors(staging.root)
         if invalid:
             for line in invalid:
                 print(f"invalid after pull: {line}", file=err)
@@ -424,17 +565,19 @@ def pull_from_tasks(root: Path, tasks: list[dict[str, Any]], key: Any, *, annota
         if not write:
             print(f"dry run: {len(summary.written)} files would change; pull --write to write them", file=out)
             return 0
-        for rel in summary.written:
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging_root / rel, root / rel)
-        writer.commit()
-        committed = True
+        mode = umask_mode()
+        moves = [(staging.root / rel, root / rel) for rel in summary.written]
+        if writer is not None:
+            moves.append((writer.finish(), state_path(root)))
+        for source, _ in moves:
+            os.chmod(source, mode)
+        FileSwap(root, staging_dir).run(moves)
         print(f"wrote {len(summary.written)} files", file=out)
         return 0
     finally:
-        if not committed:
+        if writer is not None:
             writer.abort()
-        shutil.rmtree(staging_root, ignore_errors=True)
+        shutil.rmtree(staging_dir, ignore_errors=True)
 
 
 def run_pull(args: argparse.Namespace) -> int:
@@ -443,8 +586,7 @@ def run_pull(args: argparse.Namespace) -> int:
 
     if args.export is not None:
         tasks = list(read_export(args.export))
-        state = SyncState(state_path(args.root))
-        header = state.project or {}
+        header = SyncState(state_path(args.root)).project or {}
         key = ProjectKey(str(header.get("url", "")), int(header.get("project_id", 0)), str(header.get("title", args.title)))
         return pull_from_tasks(args.root, tasks, key, annotator=args.annotator, write=args.write, force=args.force)
     conn, project_id, tasks = download_project_tasks(args.title, hint="; run `newscorpus ls push` first")

@@ -34,12 +34,6 @@ STANCE_REGION_LABEL = "stance evidence"
 """The one label of the stance control: a stance region marks its evidence span;
 polarity, target and attribution are per-region choices, not region labels."""
 
-RELATIONS_CONTROL = "relation"
-HOLDER_RELATION = "holder"
-"""entity region -> stance region: the mention's entity holds the stance."""
-MEASURED_RELATION = "measured"
-"""figure region -> entity region: the figure is about the mention's entity."""
-
 APPROXIMATE_CHOICES = ("true", "false")
 """Choice values of the per-region ``approximate`` control; a missing choice reads as false."""
 APPROXIMATE_HINTS = {
@@ -50,13 +44,29 @@ APPROXIMATE_HINTS = {
 "true"/"false" as a boolean and refuses to render the whole config, so a hint is never a bare
 boolean word."""
 
+NEW_ENTITY_FIELD = "new_entity_id"
+"""A mention's per-region text box for an entity the list does not have yet; not a record field:
+on pull its value becomes the mention's ``entity_id`` and a new entity-table row."""
+NEW_ENTITY_DESCRIPTION = ("only for an entity missing from the list above: type a new id "
+                          "(lowercase words joined by hyphens, e.g. sergey-lavrov); the pull adds it to the entity table")
+
+CHOICE_KINDS = ("choices", "entity", "entities")
+"""Per-region kinds whose results are choices; every stored choice is ``"<field>: <value>"`` (see
+:func:`stored_choice`), so Label Studio's side panel, which prints only "Choices: ...", names the field."""
+
 
 @dataclass(frozen=True)
 class PerRegion:
-    """One per-region control: which record field it fills and how."""
+    """One per-region control: which record field it fills and how.
+
+    kinds: ``choices`` (a label from an inventory, or a bool), ``textarea`` (typed free text),
+    ``entity`` / ``entities`` (one / any number of entity ids, picked from a list that each task
+    carries in its data, names shown and ids stored) and ``new_entity`` (the text box for an id
+    not in that list).
+    """
 
     field: str
-    kind: str  # "choices" (a label from an inventory, or a bool) or "textarea" (typed free text)
+    kind: str
     inventory: schema.Inventory | None = None
 
 
@@ -78,7 +88,11 @@ ENTITY_LAYER = LayerControls(
     schema.ENTITY_MENTION,
     ENTITY_CONTROL,
     "label",
-    (_choices_for(schema.ENTITY_MENTION, "mention_type"), PerRegion("entity_id", "textarea")),
+    (
+        _choices_for(schema.ENTITY_MENTION, "mention_type"),
+        PerRegion("entity_id", "entity"),
+        PerRegion(NEW_ENTITY_FIELD, "new_entity"),
+    ),
 )
 FIGURE_LAYER = LayerControls(
     schema.FIGURE,
@@ -90,8 +104,9 @@ FIGURE_LAYER = LayerControls(
         PerRegion("value_high", "textarea"),
         PerRegion("unit", "textarea"),
         PerRegion("normalized", "textarea"),
-        PerRegion("measured", "textarea"),
         PerRegion("approximate", "choices"),
+        PerRegion("measured", "textarea"),
+        PerRegion("measured_entity_ids", "entities"),
     ),
 )
 STANCE_LAYER = LayerControls(
@@ -99,6 +114,7 @@ STANCE_LAYER = LayerControls(
     STANCE_CONTROL,
     None,
     (
+        PerRegion("holder_entity_id", "entity"),
         _choices_for(schema.STANCE, "polarity"),
         _choices_for(schema.STANCE, "target"),
         _choices_for(schema.STANCE, "attribution"),
@@ -109,8 +125,22 @@ LAYER_BY_CONTROL: dict[str, LayerControls] = {layer.control: layer for layer in 
 
 
 def per_region_control(layer: LayerControls, item: PerRegion) -> str:
-    """The control name of a per-region field; prefixed so names are unique across layers."""
+    """The control name of a per-region field; prefixed so names are unique across layers.
+
+    For the entity pickers it is also the task-data key holding that picker's list."""
     return f"{layer.control}_{item.field}"
+
+
+def stored_choice(field: str, value: str) -> str:
+    """What a choice result stores (the Choice's ``alias``): the field name, then the value."""
+    return f"{field}: {value}"
+
+
+def ui_text(text: str) -> str:
+    """Text safe to show in a tag attribute.  The editor reads ``$`` followed by a word character as a
+    task-data variable (``$100bn`` rendered "undefined"), so every ``$`` is followed by an invisible
+    WORD JOINER (U+2060): it still shows as "$100bn" but is no variable."""
+    return text.replace("$", "$\u2060")
 
 
 def _label_inventory(layer: LayerControls) -> list[tuple[str, str]]:
@@ -128,22 +158,32 @@ def _choice_values(item: PerRegion) -> list[tuple[str, str]]:
     return [(value, APPROXIMATE_HINTS[value]) for value in APPROXIMATE_CHOICES]
 
 
+def field_description(layer: LayerControls, item: PerRegion) -> str:
+    if item.kind == "new_entity":
+        return NEW_ENTITY_DESCRIPTION
+    return layer.shape.field(item.field).description
+
+
 def _per_region_tuple(layer: LayerControls, item: PerRegion) -> tuple:
     name = per_region_control(layer, item)
-    description = layer.shape.field(item.field).description
-    header = ("Header", {"value": f"{item.field}: {description}", "size": "6"}, ())
+    header = ("Header", {"value": ui_text(f"{item.field}: {field_description(layer, item)}"), "size": "6"}, ())
+    common = {"name": name, "toName": TEXT_NAME, "perRegion": "true"}
     if item.kind == "choices":
-        children = tuple(("Choice", {"value": value, "hint": hint}, ()) for value, hint in _choice_values(item))
-        control = ("Choices", {"name": name, "toName": TEXT_NAME, "perRegion": "true",
-                               "choice": "single-radio", "showInline": "true"}, children)
+        children = tuple(("Choice", {"value": value, "alias": stored_choice(item.field, value), "hint": ui_text(hint)}, ())
+                         for value, hint in _choice_values(item))
+        control = ("Choices", {**common, "choice": "single-radio", "layout": "inline"}, children)
+    elif item.kind in ("entity", "entities"):
+        # Dynamic choices: the list comes from the task's data (see entity_options), so each task
+        # offers the corpus's entities by name; the stored value is the entity id.
+        control = ("Choices", {**common, "value": f"${name}", "layout": "select",
+                               "choice": "single" if item.kind == "entity" else "multiple"}, ())
     else:
-        control = ("TextArea", {"name": name, "toName": TEXT_NAME, "perRegion": "true",
-                                "maxSubmissions": "1", "editable": "true", "rows": "1"}, ())
+        control = ("TextArea", {**common, "maxSubmissions": "1", "editable": "true", "rows": "1"}, ())
     return ("View", {}, (header, control))
 
 
 def _layer_tuples(layer: LayerControls) -> tuple[tuple, tuple]:
-    labels = tuple(("Label", {"value": value, "hint": hint}, ()) for value, hint in _label_inventory(layer))
+    labels = tuple(("Label", {"value": value, "hint": ui_text(hint)}, ()) for value, hint in _label_inventory(layer))
     labels_tag = ("Labels", {"name": layer.control, "toName": TEXT_NAME}, labels)
     panel = (
         "View",
@@ -153,12 +193,26 @@ def _layer_tuples(layer: LayerControls) -> tuple[tuple, tuple]:
     return labels_tag, panel
 
 
-def _relations_tuple() -> tuple:
-    return (
-        "Relations",
-        {"name": RELATIONS_CONTROL, "toName": TEXT_NAME},
-        (("Relation", {"value": HOLDER_RELATION}, ()), ("Relation", {"value": MEASURED_RELATION}, ())),
-    )
+def entity_options(item: PerRegion, entity_table: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """One entity picker's list for the task data: every entity of the table, by name.
+
+    Shown: "name (label, id)", unique even when two entities share a name; stored: the id.
+    """
+    rows = sorted(entity_table, key=lambda row: (str(row["name"]).casefold(), row["entity_id"]))
+    return [{"value": ui_text(f"{row['name']} ({row['label']}, {row['entity_id']})"),
+             "alias": stored_choice(item.field, row["entity_id"]),
+             "hint": ui_text(str(row.get("description") or ""))}
+            for row in rows]
+
+
+def task_data(doc_id: str, text: str, entity_table: list[dict[str, Any]]) -> dict[str, Any]:
+    """A task's data: the text, its doc_id, and one entity list per entity picker."""
+    data: dict[str, Any] = {TEXT_NAME: text, DOC_ID_KEY: doc_id}
+    for layer in LAYERS:
+        for item in layer.per_region:
+            if item.kind in ("entity", "entities"):
+                data[per_region_control(layer, item)] = entity_options(item, entity_table)
+    return data
 
 
 @lru_cache(maxsize=1)
@@ -168,7 +222,7 @@ def labeling_config() -> str:
 
     label_tags, panels = zip(*(_layer_tuples(layer) for layer in LAYERS))
     text = ("Text", {"name": TEXT_NAME, "value": f"${TEXT_NAME}", "granularity": "symbol"}, ())
-    tree = create.tree_from_tuples(*label_tags, _relations_tuple(), text, *panels)
+    tree = create.tree_from_tuples(*label_tags, text, *panels)
     return create.tree_to_string(tree, pretty=True)
 
 

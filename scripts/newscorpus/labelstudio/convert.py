@@ -2,23 +2,27 @@
 
 Label Studio stores whatever it is sent and never checks offsets or labels, so
 everything coming back is checked here: every span against the task text,
-every label against the inventories, every relation against its two ends.  A
-problem raises :class:`ConversionError` naming the task (doc_id), the region id
-and what is wrong; nothing is skipped.
+every label and choice against the inventories, every value's type.  A problem
+raises :class:`ConversionError` naming the task (doc_id), the region id and
+what is wrong; nothing is skipped, and no input (wrong types, unhashable ids,
+strings where lists belong) ends in anything but a ConversionError.
 
-The hot path (``result_to_records``) is one pass over a result list into dicts
-indexed by region id, with the control -> field wiring precomputed from
-``config``; the SDK's ``LabelInterface`` is never called per region.
+Region id = record id (``m-001``, ``f-001``, ``s-001``), kept verbatim both ways;
+regions drawn in Label Studio come back with its random ids, which the pull
+(``sync.assign_ids``) replaces by the document's next free id.
 
-Region id = record id (``m-001``, ``f-001``, ``s-001``), kept verbatim both ways.
-Entity holders and measured entities are relations between regions, so a
-record's entity ids travel as links to a mention of that entity in the same
-document.
+Entity links are per-region choices, not relations: a mention's ``entity_id``,
+a stance's ``holder_entity_id`` and a figure's ``measured_entity_ids`` are picked
+from the entity list each task carries (``config.task_data``); every choice is
+stored as ``"<field>: <value>"`` (``config.stored_choice``).  A mention may
+instead carry a new id typed into ``new_entity_id``.  ``measured_entity_ids``
+come back sorted: their order is not an annotation (the pull keeps the local
+order when the set is unchanged).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 from typing import Any, Iterable, Mapping
 
 from .. import schema
@@ -28,6 +32,8 @@ from .config import LayerControls, PerRegion
 Record = dict[str, Any]
 
 PROVENANCE = tuple(f.name for f in schema.PROVENANCE_FIELDS)
+ENTITY_ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""What a new entity id typed in Label Studio must look like (the form every id in the table has)."""
 
 
 class ConversionError(ValueError):
@@ -46,9 +52,14 @@ def annotation_fields(shape: schema.RecordShape) -> list[str]:
     return [name for name in shape.field_names if name not in PROVENANCE]
 
 
-# --------------------------------------------------------------------------- precomputed wiring
+def _short(value: Any, limit: int = 80) -> str:
+    """A value as shown in an error message: repr, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
 
-# control name -> (layer, per-region item); built once from config, read per result.
+
+# --------------------------------------------------------------------------- wiring, derived once from config
+
 _PER_REGION: dict[str, tuple[LayerControls, PerRegion]] = {
     config.per_region_control(layer, item): (layer, item) for layer in config.LAYERS for item in layer.per_region
 }
@@ -60,29 +71,17 @@ _LABEL_SETS: dict[str, frozenset[str]] = {
     )
     for layer in config.LAYERS
 }
-_CHOICE_SETS: dict[str, frozenset[str]] = {
-    name: frozenset(item.inventory.names if item.inventory else config.APPROXIMATE_CHOICES)
-    for name, (_, item) in _PER_REGION.items()
-    if item.kind == "choices"
-}
-_SPAN = {layer.control: layer.shape.spans[0] for layer in config.LAYERS}
-_FIELDS = {layer.control: tuple(annotation_fields(layer.shape)) for layer in config.LAYERS}
-# control name -> (field name, is choices, field kind, allowed choices); the per-result lookups of the hot path
-_PER_REGION_SPEC: dict[str, tuple[str, bool, str, frozenset[str] | None]] = {
-    name: (item.field, item.kind == "choices", layer.shape.field(item.field).kind, _CHOICE_SETS.get(name))
-    for name, (layer, item) in _PER_REGION.items()
-}
-# layer control -> [(field name, control name, nullable, is bool)] to assemble a record
-_RECORD_SPEC: dict[str, list[tuple[str, str, bool, bool]]] = {
-    layer.control: [
-        (item.field, config.per_region_control(layer, item), layer.shape.field(item.field).nullable,
-         layer.shape.field(item.field).kind == "bool")
-        for item in layer.per_region
-    ]
-    for layer in config.LAYERS
-}
-_HOLDER_FIELD = "holder_entity_id"
-_MEASURED_FIELD = "measured_entity_ids"
+_NEW_ENTITY = next(item for item in config.ENTITY_LAYER.per_region if item.kind == "new_entity")
+_MENTION_ENTITY = next(item for item in config.ENTITY_LAYER.per_region if item.kind == "entity")
+
+
+def _allowed_choices(item: PerRegion) -> frozenset[str] | None:
+    if item.kind != "choices":
+        return None
+    return frozenset(item.inventory.names if item.inventory else config.APPROXIMATE_CHOICES)
+
+
+_ALLOWED: dict[str, frozenset[str] | None] = {name: _allowed_choices(item) for name, (_, item) in _PER_REGION.items()}
 
 
 # --------------------------------------------------------------------------- native -> Label Studio
@@ -96,37 +95,16 @@ def _format_textarea(field: schema.Field, value: Any) -> str:
     return str(value)
 
 
-def _region_value(start: int, end: int, text: str) -> dict[str, Any]:
-    return {"start": start, "end": end, "text": text}
-
-
-def _nearest_mention(mentions: list[Record], start: int, end: int) -> Record:
-    """The mention to link a relation to: inside the span if any, else the closest; ties by position."""
-
-    span = schema.ENTITY_MENTION.spans[0]
-
-    def distance(m: Record) -> tuple[int, int]:
-        m_start, m_end = m[span.start], m[span.end]
-        if m_start >= start and m_end <= end:
-            return (0, m_start)
-        gap = start - m_end if m_end <= start else m_start - end
-        return (1 + max(gap, 0), m_start)
-
-    return min(mentions, key=distance)
-
-
-def _relation(from_id: str, to_id: str, label: str) -> dict[str, Any]:
-    return {"from_id": from_id, "to_id": to_id, "type": "relation", "direction": "right", "labels": [label]}
-
-
 def _regions_of(doc_id: str, layer: LayerControls, record: Record) -> list[dict[str, Any]]:
     span = layer.shape.spans[0]
     rid = record[layer.shape.id_field]
-    value = _region_value(record[span.start], record[span.end], record[span.text])
+    value = {"start": record[span.start], "end": record[span.end], "text": record[span.text]}
     label = record[layer.label_field] if layer.label_field else config.STANCE_REGION_LABEL
     out = [{"id": rid, "from_name": layer.control, "to_name": config.TEXT_NAME, "type": "labels",
             "value": {**value, "labels": [label]}}]
     for item in layer.per_region:
+        if item.kind == "new_entity":
+            continue  # gold mentions name entities of the table; the box is for annotators' new ones
         field = layer.shape.field(item.field)
         raw = record.get(item.field)
         name = config.per_region_control(layer, item)
@@ -134,304 +112,201 @@ def _regions_of(doc_id: str, layer: LayerControls, record: Record) -> list[dict[
             if not field.nullable:
                 raise ConversionError(doc_id, rid, f"field {item.field!r} is missing or null")
             continue
-        if item.kind == "choices":
-            choice = ("true" if raw else "false") if field.kind == "bool" else raw
-            out.append({"id": rid, "from_name": name, "to_name": config.TEXT_NAME, "type": "choices",
-                        "value": {**value, "choices": [choice]}})
-        else:
+        if item.kind == "textarea":
             out.append({"id": rid, "from_name": name, "to_name": config.TEXT_NAME, "type": "textarea",
                         "value": {**value, "text": [_format_textarea(field, raw)]}})
+            continue
+        if item.kind == "entities":
+            values = list(raw)
+            if not values:
+                continue
+        elif field.kind == "bool":
+            values = ["true" if raw else "false"]
+        else:
+            values = [raw]
+        out.append({"id": rid, "from_name": name, "to_name": config.TEXT_NAME, "type": "choices",
+                    "value": {**value, "choices": [config.stored_choice(item.field, v) for v in values]}})
     return out
 
 
 def records_to_result(doc_id: str, layers: Mapping[str, Iterable[Record]]) -> list[dict[str, Any]]:
-    """One document's annotation layers as one Label Studio result list (regions, then relations)."""
-    by_layer = {layer.shape.name: list(layers.get(layer.shape.name, ())) for layer in config.LAYERS}
-    mentions_by_entity: dict[str, list[Record]] = {}
-    for mention in by_layer[schema.ENTITY_MENTION.name]:
-        mentions_by_entity.setdefault(mention["entity_id"], []).append(mention)
+    """One document's annotation layers as one Label Studio result list, layer by layer."""
     result: list[dict[str, Any]] = []
-    relations: list[dict[str, Any]] = []
     for layer in config.LAYERS:
-        for record in by_layer[layer.shape.name]:
+        for record in layers.get(layer.shape.name, ()):
             result += _regions_of(doc_id, layer, record)
-    mention_id = schema.ENTITY_MENTION.id_field
-    fig, fig_span = schema.FIGURE, schema.FIGURE.spans[0]
-    for figure in by_layer[fig.name]:
-        for entity_id in figure.get(_MEASURED_FIELD) or []:
-            mention = _linked_mention(doc_id, figure[fig.id_field], mentions_by_entity, entity_id,
-                                      figure[fig_span.start], figure[fig_span.end])
-            relations.append(_relation(figure[fig.id_field], mention[mention_id], config.MEASURED_RELATION))
-    st, st_span = schema.STANCE, schema.STANCE.spans[0]
-    for stance in by_layer[st.name]:
-        mention = _linked_mention(doc_id, stance[st.id_field], mentions_by_entity, stance[_HOLDER_FIELD],
-                                  stance[st_span.start], stance[st_span.end])
-        relations.append(_relation(mention[mention_id], stance[st.id_field], config.HOLDER_RELATION))
-    return result + relations
-
-
-def _linked_mention(doc_id: str, rid: str, mentions_by_entity: dict[str, list[Record]], entity_id: str,
-                    start: int, end: int) -> Record:
-    mentions = mentions_by_entity.get(entity_id)
-    if not mentions:
-        raise ConversionError(
-            doc_id, rid, f"entity {entity_id!r} has no mention in this document, so Label Studio cannot link to it"
-        )
-    return _nearest_mention(mentions, start, end)
+    return result
 
 
 # --------------------------------------------------------------------------- Label Studio -> native
 
 
-@dataclass(frozen=True)
-class _LayerPlan:
-    """Everything result_to_records needs about one layer, derived once per process from config and schema.
-
-    A pull converts ~4 results per region and ~30 regions per task; looking these facts up in
-    the schema per result (properties, list scans, f-strings) was a large share of the time.
-    """
-
-    layer: LayerControls
-    name: str
-    labels: frozenset[str]
-    id_field: str
-    span: schema.Span
-    label_field: str | None
-    fields: tuple[str, ...]
-    false_when_absent: dict[str, bool]
-    required: frozenset[str]
-    is_figure: bool
-
-
-def _layer_plan(layer: LayerControls) -> _LayerPlan:
-    spec = _RECORD_SPEC[layer.control]
-    return _LayerPlan(
-        layer=layer, name=layer.shape.name, labels=_LABEL_SETS[layer.control], id_field=layer.shape.id_field,
-        span=_SPAN[layer.control], label_field=layer.label_field, fields=_FIELDS[layer.control],
-        # An absent per-region value reads as False for a bool and as null where the field is nullable.
-        false_when_absent={name: False for name, _, _, is_bool in spec if is_bool},
-        required=frozenset(name for name, _, nullable, is_bool in spec if not (is_bool or nullable)),
-        is_figure=layer is config.FIGURE_LAYER,
-    )
-
-
-_PLANS: dict[str, _LayerPlan] = {layer.control: _layer_plan(layer) for layer in config.LAYERS}
-_OWNER: dict[str, LayerControls] = {name: layer for name, (layer, _) in _PER_REGION.items()}
-# per-region control -> (field name, key of its value list, field kind, allowed values, what one value is called)
-_PER_REGION_READ: dict[str, tuple[str, str, str, frozenset[str] | None, str]] = {
-    name: (field_name, "choices" if is_choices else "text", kind, allowed, "choice" if is_choices else "text")
-    for name, (field_name, is_choices, kind, allowed) in _PER_REGION_SPEC.items()
-}
-
-
 class _Region:
     """A region being assembled from the results that share its id."""
 
-    __slots__ = ("plan", "start", "end", "text", "label", "values", "spans")
+    __slots__ = ("layer", "start", "end", "text", "label", "values", "attached")
 
     def __init__(self) -> None:
-        self.plan: _LayerPlan | None = None
-        self.start = -1
-        self.end = -1
-        self.text = ""
-        self.label = ""
+        self.layer: LayerControls | None = None
+        self.start = self.end = -1
+        self.text = self.label = ""
         self.values: dict[str, Any] = {}
-        self.spans: list[tuple[str, Any, Any]] = []  # (per-region control, start, end), checked once the label is known
+        self.attached: list[tuple[str, Any, Any]] = []  # (per-region control, start, end), checked once the label is known
 
 
-def _span_of(doc_id: str, rid: str, item: dict[str, Any], text: str) -> tuple[int, int, dict[str, Any]]:
+def _value_object(doc_id: str, rid: str, name: str, item: dict[str, Any]) -> dict[str, Any]:
     value = item.get("value")
     if not isinstance(value, dict):
-        raise ConversionError(doc_id, rid, f"result from {item.get('from_name')!r} has no value object")
-    start, end = value.get("start"), value.get("end")
-    if type(start) is not int or type(end) is not int:
-        raise ConversionError(doc_id, rid, f"offsets must be integers, got start={start!r} end={end!r}")
-    if not 0 <= start < end <= len(text):
-        raise ConversionError(doc_id, rid, f"offsets {start}..{end} are outside the text (length {len(text)}) or empty")
-    return start, end, value
+        raise ConversionError(doc_id, rid, f"result from {name!r} has no value object")
+    return value
 
 
-def _one(doc_id: str, rid: str, control: str, items: Any, allowed: frozenset[str] | None, what: str) -> str:
+def _one(doc_id: str, rid: str, control: str, items: Any, what: str) -> str:
     if not isinstance(items, list) or len(items) != 1 or not isinstance(items[0], str):
-        raise ConversionError(doc_id, rid, f"{control}: expected exactly one {what}, got {items!r}")
-    if allowed is not None and items[0] not in allowed:
-        raise ConversionError(doc_id, rid, f"{control}: unknown {what} {items[0]!r} (allowed: {sorted(allowed)})")
+        raise ConversionError(doc_id, rid, f"{control}: expected exactly one {what}, got {_short(items)}")
     return items[0]
 
 
-def _add_labels(doc_id: str, rid: str, plan: _LayerPlan, item: dict[str, Any], text: str,
-                regions: dict[str, _Region]) -> None:
-    start, end, value = _span_of(doc_id, rid, item, text)
-    region = regions.get(rid)
-    if region is None:
-        region = regions[rid] = _Region()
-    elif region.plan is not None:
-        raise ConversionError(doc_id, rid, f"the region is labelled twice ({region.plan.layer.control} and {plan.layer.control})")
-    span_text = value.get("text")
-    if text[start:end] != span_text:
-        raise ConversionError(
-            doc_id, rid, f"span text {span_text!r} does not match the task text at {start}..{end} ({text[start:end]!r})"
-        )
-    region.plan, region.start, region.end, region.text = plan, start, end, span_text
-    region.label = _one(doc_id, rid, plan.layer.control, value.get("labels"), plan.labels, "label")
+def _unstored(doc_id: str, rid: str, control: str, item: PerRegion, stored: Any) -> str:
+    """The value of one stored choice ``"<field>: <value>"``."""
+    prefix = config.stored_choice(item.field, "")
+    if not isinstance(stored, str) or not stored.startswith(prefix) or len(stored) == len(prefix):
+        raise ConversionError(doc_id, rid, f"{control}: unknown choice {_short(stored)} (a choice reads {prefix!r} then a value)")
+    return stored[len(prefix):]
 
 
-def _add_per_region(doc_id: str, rid: str, name: str, read: tuple[str, str, str, frozenset[str] | None, str],
-                    item: dict[str, Any], regions: dict[str, _Region]) -> None:
-    """A per-region value; its offsets are only compared with its region's (already checked) span."""
-    field_name, key, kind, allowed, what = read
-    value = item.get("value")
-    if value.__class__ is not dict:
-        raise ConversionError(doc_id, rid, f"result from {name!r} has no value object")
-    region = regions.get(rid)
-    if region is None:
-        region = regions[rid] = _Region()
-    values = region.values
-    if field_name in values:
+def _entity_id(doc_id: str, rid: str, control: str, value: str) -> str:
+    if not ENTITY_ID_PATTERN.fullmatch(value):
+        raise ConversionError(doc_id, rid, f"{control}: {_short(value)} is not an entity id "
+                              "(lowercase letters and digits in words joined by hyphens, e.g. sergey-lavrov)")
+    return value
+
+
+def _per_region_value(doc_id: str, rid: str, name: str, layer: LayerControls, item: PerRegion, value: dict[str, Any]) -> Any:
+    """The typed value of one per-region result."""
+    if item.kind in ("textarea", "new_entity"):
+        raw = _one(doc_id, rid, name, value.get("text"), "text")
+        if item.kind == "new_entity":
+            return _entity_id(doc_id, rid, name, raw.strip())
+        kind = layer.shape.field(item.field).kind
+        if kind == "float":
+            try:
+                return float(raw)
+            except ValueError:
+                raise ConversionError(doc_id, rid, f"{item.field}: {_short(raw)} is not a number") from None
+        return raw
+    choices = value.get("choices")
+    if item.kind == "entities":
+        if not isinstance(choices, list):
+            raise ConversionError(doc_id, rid, f"{name}: expected a list of choices, got {_short(choices)}")
+        return sorted({_entity_id(doc_id, rid, name, _unstored(doc_id, rid, name, item, c)) for c in choices})
+    picked = _unstored(doc_id, rid, name, item, _one(doc_id, rid, name, choices, "choice"))
+    if item.kind == "entity":
+        return _entity_id(doc_id, rid, name, picked)
+    allowed = _ALLOWED[name]
+    if allowed is not None and picked not in allowed:
+        raise ConversionError(doc_id, rid, f"{name}: unknown choice {_short(picked)} (allowed: {sorted(allowed)})")
+    return picked == "true" if layer.shape.field(item.field).kind == "bool" else picked
+
+
+def _add_result(doc_id: str, text: str, item: Any, regions: dict[str, _Region]) -> None:
+    if not isinstance(item, dict):
+        raise ConversionError(doc_id, None, f"result item must be an object, got {_short(item)}")
+    rid, name = item.get("id"), item.get("from_name")
+    if not isinstance(name, str):
+        raise ConversionError(doc_id, rid if isinstance(rid, str) else None, f"result has no control name (from_name {_short(name)})")
+    if not isinstance(rid, str) or not rid:
+        raise ConversionError(doc_id, None, f"result from {name!r} has no region id (id {_short(rid)})")
+    region = regions.setdefault(rid, _Region())
+    value = _value_object(doc_id, rid, name, item)
+    if name in config.LAYER_BY_CONTROL:
+        layer = config.LAYER_BY_CONTROL[name]
+        if region.layer is not None:
+            raise ConversionError(doc_id, rid, f"the region is labelled twice ({region.layer.control} and {name})")
+        start, end = value.get("start"), value.get("end")
+        if type(start) is not int or type(end) is not int:
+            raise ConversionError(doc_id, rid, f"offsets must be integers, got start={_short(start)} end={_short(end)}")
+        if not 0 <= start < end <= len(text):
+            raise ConversionError(doc_id, rid, f"offsets {start}..{end} are outside the text (length {len(text)}) or empty")
+        span_text = value.get("text")
+        if text[start:end] != span_text:
+            raise ConversionError(doc_id, rid, f"span text {_short(span_text)} does not match the task text at {start}..{end} ({text[start:end]!r})")
+        label = _one(doc_id, rid, name, value.get("labels"), "label")
+        if label not in _LABEL_SETS[name]:
+            raise ConversionError(doc_id, rid, f"{name}: unknown label {_short(label)} (allowed: {sorted(_LABEL_SETS[name])})")
+        region.layer, region.start, region.end, region.text, region.label = layer, start, end, span_text, label
+        return
+    if name not in _PER_REGION:
+        raise ConversionError(doc_id, rid, f"unknown control {_short(name)} (not in the generated labeling config)")
+    layer, per_region = _PER_REGION[name]
+    if per_region.field in region.values:
         raise ConversionError(doc_id, rid, f"{name}: given twice")
-    items = value.get(key)
-    if items.__class__ is list and len(items) == 1 and items[0].__class__ is str and (allowed is None or items[0] in allowed):
-        raw = items[0]
-    else:
-        raw = _one(doc_id, rid, name, items, allowed, what)
-    if kind == "float":
-        try:
-            values[field_name] = float(raw)
-        except ValueError:
-            raise ConversionError(doc_id, rid, f"{field_name}: {raw!r} is not a number") from None
-    elif kind == "bool":
-        values[field_name] = raw == "true"
-    else:
-        values[field_name] = raw
-    start, end, plan = value.get("start"), value.get("end"), region.plan
-    # Checked in _check_region, after every result is in; one that already passes need not wait.
-    if plan is None or start != region.start or end != region.end or _OWNER[name] is not plan.layer:
-        region.spans.append((name, start, end))
+    region.values[per_region.field] = _per_region_value(doc_id, rid, name, layer, per_region, value)
+    region.attached.append((name, value.get("start"), value.get("end")))
 
 
-def _check_region(doc_id: str, rid: str, region: _Region) -> _LayerPlan:
-    plan = region.plan
-    if plan is None:
+def _record(doc_id: str, rid: str, region: _Region) -> tuple[LayerControls, Record]:
+    layer = region.layer
+    if layer is None:
         raise ConversionError(doc_id, rid, "per-region values for a region that has no span label")
-    layer, start, end = plan.layer, region.start, region.end
-    for name, item_start, item_end in region.spans:
-        if _OWNER[name] is not layer:
-            raise ConversionError(doc_id, rid, f"{name} belongs to {_OWNER[name].control} regions, not {layer.control}")
-        if item_start != start or item_end != end:
-            raise ConversionError(doc_id, rid, f"{name} is attached at {item_start}..{item_end}, the region is at {start}..{end}")
-    return plan
-
-
-def _region_record(doc_id: str, rid: str, plan: _LayerPlan, region: _Region) -> Record:
-    """The region's record, its keys in schema order from the start (relations fill in the links later).
-
-    Starting from ``dict.fromkeys`` of the output fields keeps that order without a reordering
-    copy per record; every field left None is a nullable one (or a link set by the relations).
-    """
-    values = region.values
-    if not plan.required <= values.keys():
-        for field_name, control, _, _ in _RECORD_SPEC[plan.layer.control]:
-            if field_name in plan.required and field_name not in values:
-                raise ConversionError(doc_id, rid, f"{control}: required value {field_name!r} is missing")
-    record = dict.fromkeys(plan.fields)
-    record.update(plan.false_when_absent)
-    record.update(values)
-    span = plan.span
-    record[plan.id_field] = rid
-    record[span.start] = region.start
-    record[span.end] = region.end
-    record[span.text] = region.text
-    if plan.label_field:
-        record[plan.label_field] = region.label
-    if plan.is_figure:
-        record[_MEASURED_FIELD] = []
-    return record
-
-
-def _relation_ends(doc_id: str, rel: dict[str, Any], regions: dict[str, _Region]) -> tuple[str, _Region, str, _Region]:
-    from_id, to_id = rel.get("from_id"), rel.get("to_id")
-    label = f"relation {from_id} -> {to_id}"
-    if from_id not in regions or to_id not in regions:
-        missing = from_id if from_id not in regions else to_id
-        raise ConversionError(doc_id, str(missing), f"{label} points to a region that does not exist")
-    return from_id, regions[from_id], to_id, regions[to_id]
-
-
-_RELATION_KINDS = {
-    frozenset((config.ENTITY_CONTROL, config.STANCE_CONTROL)): config.HOLDER_RELATION,
-    frozenset((config.FIGURE_CONTROL, config.ENTITY_CONTROL)): config.MEASURED_RELATION,
-}
-
-
-def _apply_relations(doc_id: str, relations: list[dict[str, Any]], regions: dict[str, _Region],
-                     records: dict[str, Record]) -> None:
-    """Resolve links; the kind follows from the two ends' layers, so UI direction does not matter."""
-    holders: dict[str, list[str]] = {}
-    for rel in relations:
-        a_id, a, b_id, b = _relation_ends(doc_id, rel, regions)
-        a_control, b_control = a.plan.layer.control, b.plan.layer.control  # type: ignore[union-attr]
-        kind = _RELATION_KINDS.get(frozenset((a_control, b_control)))
-        if kind is None:
-            raise ConversionError(doc_id, a_id, f"relation {a_id} -> {b_id} links {a_control} to {b_control} regions; "
-                                  f"only entity-stance ({config.HOLDER_RELATION}) and figure-entity ({config.MEASURED_RELATION}) links exist")
-        labels = rel.get("labels") or []
-        if any(label != kind for label in labels):
-            raise ConversionError(doc_id, a_id, f"relation {a_id} -> {b_id} is labelled {labels!r} but links a {kind} pair")
-        mention_id = a_id if a_control == config.ENTITY_CONTROL else b_id
-        other_id = b_id if mention_id == a_id else a_id
-        entity_id = records[mention_id]["entity_id"]
-        if kind == config.HOLDER_RELATION:
-            holders.setdefault(other_id, []).append(entity_id)
+    for name, start, end in region.attached:
+        owner = _PER_REGION[name][0]
+        if owner is not layer:
+            raise ConversionError(doc_id, rid, f"{name} belongs to {owner.control} regions, not {layer.control}")
+        if (start, end) != (region.start, region.end):
+            raise ConversionError(doc_id, rid, f"{name} is attached at {_short(start)}..{_short(end)}, the region is at {region.start}..{region.end}")
+    values = dict(region.values)
+    if layer is config.ENTITY_LAYER:
+        new_id = values.pop(_NEW_ENTITY.field, None)
+        picked = values.get(_MENTION_ENTITY.field)
+        if new_id is not None and picked is not None and new_id != picked:
+            raise ConversionError(doc_id, rid, f"the mention has an entity picked ({picked}) and a new id typed ({new_id}); keep one")
+        if picked is None and new_id is not None:
+            values[_MENTION_ENTITY.field] = new_id
+    shape, span = layer.shape, layer.shape.spans[0]
+    record: Record = {}
+    for field in annotation_fields(shape):
+        if field == shape.id_field:
+            record[field] = rid
+        elif field in (span.start, span.end, span.text):
+            record[field] = {span.start: region.start, span.end: region.end, span.text: region.text}[field]
+        elif field == layer.label_field:
+            record[field] = region.label
+        elif field in values:
+            record[field] = values[field]
         else:
-            measured = records[other_id][_MEASURED_FIELD]
-            if entity_id not in measured:
-                measured.append(entity_id)
-    stances = _PLANS[config.STANCE_CONTROL]
-    for rid, region in regions.items():
-        if region.plan is not stances:
-            continue
-        found = sorted(set(holders.get(rid, [])))
-        if len(found) != 1:
-            problem = "has no holder relation from an entity mention" if not found else f"has several holders {found}"
-            raise ConversionError(doc_id, rid, f"stance {problem}")
-        records[rid][_HOLDER_FIELD] = found[0]
-
-
-_LAYER_NAMES = tuple(layer.shape.name for layer in config.LAYERS)
+            kind = shape.field(field)
+            if kind.kind == "bool":
+                record[field] = False
+            elif kind.kind == "string_list":
+                record[field] = []
+            elif kind.nullable:
+                record[field] = None
+            else:
+                control = next((config.per_region_control(layer, i) for i in layer.per_region if i.field == field), field)
+                hint = f" (pick one from the list, or type a new id in {config.per_region_control(layer, _NEW_ENTITY)})" \
+                    if layer is config.ENTITY_LAYER and field == _MENTION_ENTITY.field else ""
+                raise ConversionError(doc_id, rid, f"{control}: required value {field!r} is missing{hint}")
+    return layer, record
 
 
 def result_to_records(doc_id: str, text: str, result: Any) -> dict[str, list[Record]]:
     """One annotation's result list -> records per layer name (annotation fields only, schema order).
 
-    Three passes, so that every error is raised in the same order whatever the result order:
-    gather the results by region id, check and build each region's record, resolve relations.
+    Two passes, so that every error is raised in the same order whatever the result order:
+    gather the results by region id, then check and build each region's record.
+    Relations are not part of this config; one in the result is refused.
     """
     if not isinstance(result, list):
         raise ConversionError(doc_id, None, f"annotation result must be a list, got {type(result).__name__}")
     regions: dict[str, _Region] = {}
-    relations: list[dict[str, Any]] = []
-    per_region, plans = _PER_REGION_READ, _PLANS
     for item in result:
-        if not isinstance(item, dict):
-            raise ConversionError(doc_id, None, f"result item must be an object, got {item!r}")
-        if item.get("type") == "relation":
-            relations.append(item)
-            continue
-        rid, name = item.get("id"), item.get("from_name")
-        if not isinstance(rid, str) or not rid:
-            raise ConversionError(doc_id, None, f"result from {name!r} has no region id")
-        read = per_region.get(name)
-        if read is not None:
-            _add_per_region(doc_id, rid, name, read, item, regions)
-        elif name in plans:
-            _add_labels(doc_id, rid, plans[name], item, text, regions)
-        else:
-            raise ConversionError(doc_id, rid, f"unknown control {name!r} (not in the generated labeling config)")
-    out: dict[str, list[Record]] = {name: [] for name in _LAYER_NAMES}
-    records: dict[str, Record] = {}
+        if isinstance(item, dict) and item.get("type") == "relation":
+            raise ConversionError(doc_id, None, "the result has a relation; this labeling config links entities by "
+                                  "per-region choices, not relations (was the project made with an older config?)")
+        _add_result(doc_id, text, item, regions)
+    out: dict[str, list[Record]] = {layer.shape.name: [] for layer in config.LAYERS}
     for rid, region in regions.items():
-        plan = _check_region(doc_id, rid, region)
-        records[rid] = record = _region_record(doc_id, rid, plan, region)
-        out[plan.name].append(record)
-    _apply_relations(doc_id, relations, regions, records)
+        layer, record = _record(doc_id, rid, region)
+        out[layer.shape.name].append(record)
     return out

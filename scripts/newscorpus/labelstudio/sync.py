@@ -1,18 +1,19 @@
 """What a pull changes: three-way merge of local records, Label Studio records and the last sync.
 
-The base of the merge is the sync-state file ``.labelstudio-sync.jsonl`` at the
-corpus root: one line per document with a short hash of every record's
-annotation fields as they were when last pushed or pulled.  With it a record
-that changed only in Label Studio is taken, one that changed only locally is
-kept, and one that changed on both sides since the base is a conflict, which a
-pull reports and does not overwrite without ``--force``.  A document with no
-base (never synced) takes local as its base: every difference is a Label
-Studio change.
+The base of the merge is the sync-state file ``.labelstudio/sync.jsonl`` under the
+corpus root: one line per document with a short hash of every record's annotation
+fields as they were when last pushed or pulled.  With it a record that changed only
+in Label Studio is taken, one that changed only locally is kept, and one that
+changed on both sides since the base is a conflict, which a pull reports and does
+not overwrite without ``--force``.  A document with no base (never synced) takes
+local as its base: every difference is a Label Studio change.
 
-It lives at the root, not in ``annotations/``, so no tool that globs the layer
-folders ever mistakes it for annotations; it holds no URL token or key.  It is
-read through an index of byte offsets per document and written by streaming,
-so a pull over many documents never holds the whole state in memory.
+The ``.labelstudio/`` folder is the Label Studio round trip's own: it also holds a
+pull's staging folder while the pull runs.  It is ignored by git (``.gitignore``),
+so a push never makes ``newscorpus release`` refuse a dirty tree, and no tool that
+globs ``annotations/`` ever mistakes it for annotations; it holds no URL token or
+key.  It is read through an index of byte offsets per document and written by
+streaming, so a pull over many documents never holds the whole state in memory.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,20 +29,43 @@ from typing import Any, Iterable
 
 from .. import schema
 from ..corpus import canonical_record, sort_key
+from .client import LabelStudioError
 from .convert import Record, annotation_fields
 
-STATE_NAME = ".labelstudio-sync.jsonl"
+STATE_DIR = ".labelstudio"
+STATE_NAME = "sync.jsonl"
 LAYER_SHAPES: tuple[schema.RecordShape, ...] = schema.ANNOTATION_LAYERS
 
 
+def state_dir(root: Path) -> Path:
+    return root / STATE_DIR
+
+
 def state_path(root: Path) -> Path:
-    return root / STATE_NAME
+    return state_dir(root) / STATE_NAME
+
+
+def umask_mode() -> int:
+    """The mode a newly created regular file gets under the current umask (0o666 minus the mask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _comparable(shape: schema.RecordShape, record: Record) -> dict[str, Any]:
+    """A record's annotation fields; lists of ids are sets, so their order is not part of the annotation."""
+    out = {}
+    for name in annotation_fields(shape):
+        value = record.get(name)
+        if shape.field(name).kind == "string_list" and isinstance(value, list):
+            value = sorted(value)
+        out[name] = value
+    return canonical_record(shape, out)
 
 
 def record_hash(shape: schema.RecordShape, record: Record) -> str:
-    """A short digest of a record's annotation fields; provenance does not count as a change."""
-    fields = {name: record.get(name) for name in annotation_fields(shape)}
-    data = json.dumps(canonical_record(shape, fields), ensure_ascii=False, separators=(",", ":"))
+    """A short digest of a record's annotation fields; provenance and list order do not count as a change."""
+    data = json.dumps(_comparable(shape, record), ensure_ascii=False, separators=(",", ":"))
     return hashlib.blake2b(data.encode("utf-8"), digest_size=8).hexdigest()
 
 
@@ -52,6 +77,10 @@ def layer_hashes(layers: dict[str, list[Record]]) -> dict[str, dict[str, str]]:
 
 
 # --------------------------------------------------------------------------- state file
+
+
+class SyncStateError(LabelStudioError):
+    """The sync-state file cannot be read; the message names the file and line and what to do."""
 
 
 @dataclass(frozen=True)
@@ -77,28 +106,64 @@ class DocState:
         return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
+def _is_hashes(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(layer, str) and isinstance(ids, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in ids.items())
+        for layer, ids in value.items()
+    )
+
+
 class SyncState:
-    """Read side: a header and an offset index; document lines are read when asked for."""
+    """Read side: a header and an offset index; document lines are read when asked for.
+
+    Every line is checked when the index is built, so a corrupt file is refused at once
+    with its line named, never half-used.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.project: dict[str, Any] | None = None
         self._offsets: dict[str, int] = {}
-        if not path.is_file():
+        if not path.exists():
             return
-        with path.open("rb") as handle:
-            offset = 0
-            for line_no, raw in enumerate(handle, start=1):
-                if raw.strip():
-                    try:
-                        value = json.loads(raw)
-                    except json.JSONDecodeError as exc:
-                        raise ValueError(f"{path}:{line_no}: invalid JSON ({exc.msg}); delete the file to start without a base") from None
-                    if line_no == 1:
-                        self.project = value.get("project")
-                    else:
-                        self._offsets[value["doc_id"]] = offset
-                offset += len(raw)
+        if not path.is_file():
+            raise self._error(None, "is not a regular file")
+        try:
+            with path.open("rb") as handle:
+                offset = 0
+                for line_no, raw in enumerate(handle, start=1):
+                    if raw.strip():
+                        self._index(line_no, raw, offset)
+                    offset += len(raw)
+        except OSError as exc:
+            raise self._error(None, f"cannot be read ({exc.strerror})") from None
+
+    def _error(self, line_no: int | None, problem: str) -> SyncStateError:
+        where = f"{self.path}" + (f":{line_no}" if line_no else "")
+        return SyncStateError(f"{where}: the Label Studio sync state {problem}; delete the file to pull without a "
+                              "base (every difference then counts as a Label Studio change)")
+
+    def _index(self, line_no: int, raw: bytes, offset: int) -> None:
+        try:
+            value = json.loads(raw)
+        except (ValueError, RecursionError) as exc:
+            raise self._error(line_no, f"is not valid JSON ({getattr(exc, 'msg', type(exc).__name__)})") from None
+        if not isinstance(value, dict):
+            raise self._error(line_no, "has a line that is not a JSON object")
+        if line_no == 1:
+            project = value.get("project")
+            if not (isinstance(project, dict) and isinstance(project.get("url"), str)
+                    and type(project.get("project_id")) is int and isinstance(project.get("title"), str)):
+                raise self._error(line_no, "has no project header (url, project_id, title)")
+            self.project = project
+            return
+        doc_id, task_id = value.get("doc_id"), value.get("task_id")
+        if not isinstance(doc_id, str) or not (task_id is None or type(task_id) is int) or not _is_hashes(value.get("records", {})):
+            raise self._error(line_no, "has a document line without a doc_id, task_id and record hashes")
+        if doc_id in self._offsets:
+            raise self._error(line_no, f"lists document {doc_id!r} twice")
+        self._offsets[doc_id] = offset
 
     def matches(self, key: ProjectKey) -> bool:
         return self.project == key.as_json()
@@ -117,14 +182,17 @@ class SyncState:
 
 
 class SyncWriter:
-    """Write side: new document lines as they come, then the untouched old ones; renamed at the end."""
+    """Write side: new document lines as they come, then the untouched old ones, into a temp file
+    next to the state file; :meth:`finish` hands that file over (the caller renames it in place)."""
 
     def __init__(self, path: Path, key: ProjectKey, old: SyncState | None) -> None:
         self.path = path
         self.key = key
         self.old = old if old is not None and old.matches(key) else None
         self._seen: set[str] = set()
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd, self._tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.fchmod(fd, umask_mode())
         self._handle = os.fdopen(fd, "w", encoding="utf-8")
         self._handle.write(json.dumps({"project": key.as_json()}, sort_keys=True) + "\n")
 
@@ -132,7 +200,8 @@ class SyncWriter:
         self._seen.add(doc.doc_id)
         self._handle.write(doc.as_line())
 
-    def commit(self) -> None:
+    def finish(self) -> Path:
+        """Close the temp file (complete and on disk) and return it."""
         if self.old is not None:
             for doc_id in self.old.doc_ids():
                 if doc_id not in self._seen:
@@ -142,11 +211,55 @@ class SyncWriter:
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self._handle.close()
-        os.replace(self._tmp, self.path)
+        return Path(self._tmp)
+
+    def commit(self) -> None:
+        os.replace(self.finish(), self.path)
 
     def abort(self) -> None:
-        self._handle.close()
+        if not self._handle.closed:
+            self._handle.close()
         Path(self._tmp).unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- ids of regions drawn in Label Studio
+
+
+def id_prefix(shape: schema.RecordShape) -> str:
+    """The corpus's id prefix of a layer: the first letter of its id field (m-, f-, s-)."""
+    return shape.id_field[0]
+
+
+def _id_number(shape: schema.RecordShape, rid: str) -> int | None:
+    match = re.fullmatch(rf"{re.escape(id_prefix(shape))}-(\d+)", rid)
+    return int(match.group(1)) if match else None
+
+
+def assign_ids(shape: schema.RecordShape, local: list[Record], remote: list[Record]) -> list[Record]:
+    """Remote records with corpus ids: Label Studio's random region ids replaced.
+
+    A region with an id the document does not know and that is not of the corpus form
+    (``m-007``) was drawn in Label Studio.  If it equals, field for field, a local record
+    that is missing from Label Studio (deleted and redrawn identically), it takes that
+    record's id, so the redraw is no change; otherwise it gets the document's next free id
+    (one above the highest in use locally or in Label Studio), in text order.
+    """
+    local_ids = {r[shape.id_field] for r in local}
+    remote_ids = {r[shape.id_field] for r in remote}
+    drawn = [r for r in remote if r[shape.id_field] not in local_ids and _id_number(shape, r[shape.id_field]) is None]
+    if not drawn:
+        return remote
+    missing = {record_hash(shape, {**r, shape.id_field: ""}): r[shape.id_field]
+               for r in local if r[shape.id_field] not in remote_ids}
+    numbers = [n for n in (_id_number(shape, rid) for rid in local_ids | remote_ids) if n is not None]
+    next_number = max(numbers, default=0) + 1
+    renamed: dict[int, str] = {}
+    for record in sorted(drawn, key=lambda r: sort_key(shape, {**r, shape.id_field: ""})):
+        same = missing.pop(record_hash(shape, {**record, shape.id_field: ""}), None)
+        if same is None:
+            same, next_number = f"{id_prefix(shape)}-{next_number:03d}", next_number + 1
+        renamed[id(record)] = same
+    return [{**r, shape.id_field: renamed[id(r)]} if id(r) in renamed else r for r in remote]
 
 
 # --------------------------------------------------------------------------- merge
@@ -192,7 +305,7 @@ class DocMerge:
 
 
 def changed_fields(shape: schema.RecordShape, old: Record, new: Record) -> tuple[str, ...]:
-    a, b = canonical_record(shape, old), canonical_record(shape, new)
+    a, b = _comparable(shape, old), _comparable(shape, new)
     return tuple(name for name in annotation_fields(shape) if a.get(name) != b.get(name))
 
 
@@ -248,8 +361,9 @@ def merge_document(doc_id: str, local: dict[str, list[Record]], remote: dict[str
     out = DocMerge(doc_id, {})
     for shape in LAYER_SHAPES:
         layer_base = None if base is None else base.hashes.get(shape.name, {})
-        out.layers[shape.name] = merge_layer(shape, doc_id, local.get(shape.name, []), remote.get(shape.name, []),
-                                             layer_base, annotator, force, out)
+        mine = local.get(shape.name, [])
+        theirs = assign_ids(shape, mine, remote.get(shape.name, []))
+        out.layers[shape.name] = merge_layer(shape, doc_id, mine, theirs, layer_base, annotator, force, out)
     return out
 
 
