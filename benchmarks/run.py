@@ -214,14 +214,15 @@ def child_env(worktree: Path) -> dict[str, str]:
     return env
 
 
-def cli(corpus: Path, command: str, out: Path) -> list[str]:
-    """The user's command line for ``validate``, or for ``build`` into ``out`` (a folder that does not exist yet)."""
-    extra = ["--out", str(out)] if command == "build" else []
+def cli(corpus: Path, command: str, out: Path, build_args: tuple[str, ...] = ()) -> list[str]:
+    """The user's command line for ``validate``, or for ``build`` into ``out`` (a folder that does not exist
+    yet) with ``build_args`` added."""
+    extra = ["--out", str(out), *build_args] if command == "build" else []
     return [sys.executable, "-m", "newscorpus.cli", "--root", str(corpus), command, *extra]
 
 
 def compare(revisions: dict[str, str], docs: int, repeat: int, seed: int, workers: int, work: Path,
-            say=lambda text: print(text, file=sys.stderr, flush=True)) -> dict[str, Any]:
+            say=lambda text: print(text, file=sys.stderr, flush=True), build_args: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
     """Check out both revisions under ``work``, make the corpus, measure; the worktrees are removed before returning."""
     worktrees = {label: work / f"rev-{label}" for label in LABELS}
     logs = work / "logs"
@@ -243,7 +244,7 @@ def compare(revisions: dict[str, str], docs: int, repeat: int, seed: int, worker
         for command in COMMANDS:
             for label in LABELS:
                 name = f"warmup-{command}-{label}"
-                code, _, _, _, stderr = measure(cli(corpus, command, work / name), child_env(worktrees[label]), work,
+                code, _, _, _, stderr = measure(cli(corpus, command, work / name, (build_args or {}).get(label, ())), child_env(worktrees[label]), work,
                                                 logs, name)
                 shutil.rmtree(work / name, ignore_errors=True)
                 warmup[name] = {"exit_code": code, "stderr_tail": stderr if code else ""}
@@ -253,7 +254,7 @@ def compare(revisions: dict[str, str], docs: int, repeat: int, seed: int, worker
             for command in COMMANDS:
                 for label in LABELS:
                     name = f"{command}-{label}-{round_}"
-                    code, wall, peak, tree, stderr = measure(cli(corpus, command, work / name),
+                    code, wall, peak, tree, stderr = measure(cli(corpus, command, work / name, (build_args or {}).get(label, ())),
                                                              child_env(worktrees[label]), work, logs, name)
                     runs.append(Run(label, command, round_, code, wall, peak, tree, stderr if code else ""))
                     shutil.rmtree(work / name, ignore_errors=True)
@@ -281,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=10_000, help="synthetic documents (default: 10000)")
     parser.add_argument("--repeat", type=int, default=3, help="measured rounds per revision and command (default: 3)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpus (default: 0)")
+    parser.add_argument("--candidate-build-args", default="",
+                        help="extra arguments of B's build, e.g. '--no-viewer' to leave out output A does not make")
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                         help="processes writing the corpus (not measured; default: up to 2)")
     parser.add_argument("--json", type=Path, default=None,
@@ -299,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     before = machine()
     work = Path(tempfile.mkdtemp(prefix="newscorpus-compare-", dir=args.tmp))
     try:
-        measured = compare(revisions, args.docs, args.repeat, args.seed, args.workers, work)
+        measured = compare(revisions, args.docs, args.repeat, args.seed, args.workers, work,
+                           build_args={"B": tuple(args.candidate_build_args.split())})
     except (GitError, RuntimeError) as exc:
         print(f"benchmarks/run.py: {exc}", file=sys.stderr)
         return 1
