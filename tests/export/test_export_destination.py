@@ -93,3 +93,15 @@ def test_no_viewer_leaves_the_viewer_out_and_the_card_says_so(root, tmp_path):
     assert build(root, out, "--no-viewer") == 0
     assert not (out / "viewer").exists() and (out / "conll").is_dir()
     assert "(built without the document viewer)" in (out / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_files_of_an_export_honour_the_umask(root, tmp_path):
+    old = os.umask(0o027)
+    try:
+        assert build(root, tmp_path / "export") == 0
+    finally:
+        os.umask(old)
+    out = tmp_path / "export"
+    for name in ("README.md", "LICENSE.md", "croissant.json", "SHA256SUMS", ".newscorpus-export"):
+        assert (out / name).stat().st_mode & 0o777 == 0o640, name
+    assert out.stat().st_mode & 0o777 == 0o750

@@ -71,7 +71,7 @@ def mentioned_entities(mentions: Iterable[Rec]) -> set[str]:
 
 
 def check_mentioned_entities(shape: RecordShape, recs: Iterable[Rec], mentioned: set[str], entities: EntityIndex, out: FileReporter) -> None:
-    """A holder or measured entity needs a mention in the document (annotators link it from one).
+    """A holder or measured entity needs a mention in the document: the text must name it.
 
     An id missing from the entity table is left to ``unknown-entity``: one mistake, one finding.
     """
@@ -88,7 +88,7 @@ def check_mentioned_entities(shape: RecordShape, recs: Iterable[Rec], mentioned:
                         "unmentioned-entity",
                         rec.line,
                         f"{f.name} {one!r} has no mention in this document; annotate a mention of it "
-                        "(Label Studio links it from one)",
+                        "(the text must name whom a record is about)",
                         rec.record_id(shape),
                     )
 

@@ -105,8 +105,8 @@ CHECKS: dict[str, CheckInfo] = _checks(
         "unmentioned-entity",
         3,
         ERROR,
-        "A stance holder or measured entity has no mention in the same document, so Label Studio, which links "
-        "them to a mention, cannot carry it.",
+        "A stance holder or measured entity has no mention in the same document: the text never names who "
+        "holds the stance or what the figure is about.",
     ),
     CheckInfo(schema.UNCOVERED_DIGIT, 3, ERROR, "A digit in a text lies outside every figure span and every uncovered-digit exception.", completeness=True),
     CheckInfo(
