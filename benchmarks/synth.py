@@ -74,6 +74,7 @@ class Templates:
     name_mention_type: str
     nominal_mention_type: str
     split_weights: dict[str, int]
+    stance_targets: tuple[str, ...]  # named in the file, so a target appended to the schema changes no corpus
     figures: tuple[FigureTemplate, ...]
     months: tuple[str, ...]
     figure_sentences: tuple[str, ...]
@@ -141,6 +142,7 @@ def _templates_from(raw: dict[str, Any]) -> Templates:
         name_mention_type=_require(schema.MENTION_TYPES, schema.NAME_MENTION_TYPE, "schema.NAME_MENTION_TYPE"),
         nominal_mention_type=_require(schema.MENTION_TYPES, raw["nominal_mention_type"], "nominal_mention_type"),
         split_weights={_require(schema.SPLITS, k, "split_weights"): int(v) for k, v in raw["split_weights"].items()},
+        stance_targets=tuple(_require(schema.STANCE_TARGETS, t, "stance_targets") for t in raw["stance_targets"]),
         figures=figures,
         months=tuple(raw["months"]),
         figure_sentences=tuple(raw["figure_sentences"]),
@@ -310,7 +312,7 @@ def _plan(draw: _DocumentRandom) -> list[Piece]:
         _, _, holder, _ = piece.mentions[0]
         piece.stance = {
             "holder": holder,
-            "target": rng.choice(schema.STANCE_TARGETS.names),
+            "target": rng.choice(t.stance_targets),
             "polarity": rng.choice(schema.POLARITIES.names),
             "attribution": rng.choice(schema.ATTRIBUTIONS.names),
         }
