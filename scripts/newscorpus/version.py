@@ -5,4 +5,4 @@ and the package version (pyproject reads this attribute) all come from here;
 ``newscorpus release`` is what changes it.
 """
 
-CORPUS_VERSION = "1.0.0"
+CORPUS_VERSION = "1.1.0"
