@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Iterator
 
-CHUNK = 8
-"""Work items sent to a worker at a time."""
+AHEAD = 4
+"""Work items per worker submitted ahead of the one being consumed: bounds what waits in memory
+(a batch of encoded documents, in a build) while keeping every worker busy."""
 
 
 def default_workers() -> int:
@@ -20,15 +21,33 @@ def default_workers() -> int:
     return max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
-def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], workers: int) -> Iterator[Any]:
-    """``map(function, items)``, in this process for one worker, else over forked processes; in order."""
+def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], workers: int, chunk: int = 1) -> Iterator[Any]:
+    """``map(function, items)``, in this process for one worker, else over forked processes; in order.
+
+    Items go to the workers ``chunk`` at a time (small items: fewer round trips), and at most
+    ``AHEAD`` chunks per worker are in flight, so results never pile up when the consumer is
+    slower than the workers.
+    """
     if workers <= 1:
         yield from map(function, items)
         return
     import multiprocessing
+    from collections import deque
+    from itertools import islice
 
     with multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
-        yield from pool.imap(function, items, chunksize=CHUNK)
+        pending: deque = deque()
+        items = iter(items)
+        while part := list(islice(items, chunk)):
+            pending.append(pool.apply_async(_map_chunk, (function, part)))
+            if len(pending) > AHEAD * workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+def _map_chunk(function: Callable[[Any], Any], part: list[Any]) -> list[Any]:
+    return [function(item) for item in part]
 
 
 def die_with_parent() -> None:

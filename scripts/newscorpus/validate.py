@@ -76,6 +76,9 @@ class _DocumentReport:
     clean_names: bool  # no finding in its mention or exception file: every record there is usable
 
 
+DOCUMENTS_PER_TASK = 32
+"""Documents a validation worker checks per round trip."""
+
 _RUN: _Run | None = None
 """The run a worker process checks documents for; set before the workers are forked."""
 
@@ -101,7 +104,7 @@ def validate_root(root: Path, *, completeness: bool = True, workers: int = 1) ->
         return reporter.sorted()
     state = _RUN = _Run(layout, reporter, _read_entity_table(layout, reporter))
     try:
-        for report in ordered_map(_check_document, _manifest_documents(state), workers):
+        for report in ordered_map(_check_document, _manifest_documents(state), workers, chunk=DOCUMENTS_PER_TASK):
             reporter.findings.extend(report.findings)
             state.forms.add_forms(report.forms)
             state.entities.used |= report.used
@@ -111,7 +114,7 @@ def validate_root(root: Path, *, completeness: bool = True, workers: int = 1) ->
         _check_unused_entities(state)
         if completeness and state.forms.labels:
             state.forms.pattern(), state.forms.expected_labels()  # once, before the workers fork
-            for findings in ordered_map(_check_surface_forms, state.readable, workers):
+            for findings in ordered_map(_check_surface_forms, state.readable, workers, chunk=DOCUMENTS_PER_TASK):
                 reporter.findings.extend(findings)
     finally:
         _RUN = None
