@@ -140,22 +140,11 @@ def test_a_missing_export_file_is_refused_naming_it(tmp_path):
         list(read_export(tmp_path / "nothere.json"))
 
 
-# --------------------------------------------------------------------------- the msgspec fast path and its fallback
-
-
-def test_a_utf8_export_is_read_without_the_standard_library_reader(tmp_path, monkeypatch):
-    import newscorpus.labelstudio.client as client
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("the standard-library reader was used for a plain UTF-8 export")
-
-    monkeypatch.setattr(client, "_ArrayReader", refuse)
-    path = _write(tmp_path, json.dumps(_tasks(30), ensure_ascii=False))
-    assert repr(list(read_export(path, chunk_chars=100))) == repr(json.loads(path.read_bytes()))
+# --------------------------------------------------------------------------- values json reads and the read chunks
 
 
 @pytest.mark.parametrize("odd_value", ["NaN", "Infinity", "1E400", '"\\ud83d"'], ids=["nan", "infinity", "huge", "lone-surrogate"])
-def test_a_value_msgspec_does_not_read_is_read_as_json_loads_reads_it_once_each_task(tmp_path, odd_value):
+def test_odd_json_values_are_read_as_json_loads_reads_them_once_each_task(tmp_path, odd_value):
     tasks = [json.dumps(t, ensure_ascii=False) for t in _tasks(5)]
     tasks[3] = tasks[3].replace('"score": 1e-07', f'"score": {odd_value}', 1)
     assert odd_value in tasks[3]
@@ -163,7 +152,7 @@ def test_a_value_msgspec_does_not_read_is_read_as_json_loads_reads_it_once_each_
     assert repr(list(read_export(path, chunk_chars=64))) == repr(json.loads(path.read_bytes()))
 
 
-def test_a_broken_task_after_fast_read_ones_is_refused_with_its_line(tmp_path):
+def test_a_broken_task_after_good_ones_is_refused_with_its_line(tmp_path):
     tasks = [json.dumps(t) for t in _tasks(4)]
     tasks[2] = tasks[2].replace('"doc_id"', "doc_id", 1)
     path = _write(tmp_path, "[\n" + ",\n".join(tasks) + "\n]\n")

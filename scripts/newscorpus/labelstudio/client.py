@@ -7,11 +7,9 @@ never printed, logged, stored in an object's repr or written to a file.
 
 from __future__ import annotations
 
-import codecs
 import io
 import json
 import os
-import re
 import sys
 import tempfile
 import time
@@ -324,16 +322,9 @@ _JSON_KIND = {"{": "an object", '"': "a string", "t": "a boolean", "f": "a boole
 def read_export(path: Path, *, chunk_chars: int = READ_CHUNK_CHARS) -> Iterator[dict[str, Any]]:
     """Tasks of a Label Studio JSON export, one at a time, streamed from the file.
 
-    A full export of a big project is hundreds of megabytes; parsing it whole took
-    over 1.5 GB for 10,000 tasks.  Tasks are decoded one by one, so a caller that
-    also handles them one by one runs in flat memory.  The text encoding is detected
-    the way ``json.loads`` detects it on bytes.
-
-    A UTF-8 export (what Label Studio writes) is read by :class:`_FastArrayReader`
-    (msgspec, about twice as fast); anything it does not read exactly as ``json``
-    would -- a broken file, NaN, a lone surrogate, UTF-16 -- is read, or refused with
-    line and column, by the standard library's :class:`_ArrayReader`, which takes over
-    after the tasks already handed out.
+    Tasks are decoded one by one (:class:`_ArrayReader`), so a caller that also handles them one
+    by one never holds the whole export; a broken file is refused with line and column.  The text
+    encoding is detected the way ``json.loads`` detects it on bytes.
     """
     try:
         raw = path.open("rb")
@@ -341,142 +332,16 @@ def read_export(path: Path, *, chunk_chars: int = READ_CHUNK_CHARS) -> Iterator[
         raise LabelStudioError(f"{path}: cannot read the export: {exc.strerror}") from None
     with raw:
         encoding = json.detect_encoding(raw.read(4))
-        handed_out = 0
-        if encoding in _FAST_ENCODINGS:
-            raw.seek(_FAST_ENCODINGS[encoding])
-            try:
-                for task in _FastArrayReader(raw, chunk_chars).items():
-                    yield _checked_task(path, handed_out, task)
-                    handed_out += 1
-                return
-            except (_NotFast, RecursionError):
-                pass  # the standard library's reader reads on from the task after the last one handed out
         raw.seek(0)
         with io.TextIOWrapper(raw, encoding=encoding, newline="") as handle:
             for index, task in enumerate(_ArrayReader(path, handle, chunk_chars).items()):
-                if index >= handed_out:
-                    yield _checked_task(path, index, task)
+                yield _checked_task(path, index, task)
 
 
 def _checked_task(path: Path, index: int, task: Any) -> dict[str, Any]:
     if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
         raise LabelStudioError(f"{path}: task #{index} has no data object")
     return task
-
-
-_FAST_ENCODINGS = {"utf-8": 0, "utf-8-sig": len(codecs.BOM_UTF8)}
-"""Encodings :class:`_FastArrayReader` reads, and how many bytes of byte order mark to skip."""
-
-
-class _NotFast(Exception):
-    """The fast reader met input that only the standard library reads (or refuses) exactly."""
-
-
-class _FastArrayReader:
-    """The elements of a UTF-8 file's top-level JSON array, each decoded by msgspec from its own bytes.
-
-    msgspec has no ``raw_decode``: it refuses a value followed by more data, saying
-    where the extra data starts ("trailing characters (byte N)").  Asked for a
-    ``msgspec.Raw`` (which builds nothing), that refusal costs one C-speed scan of the
-    element and gives its end; the element's bytes are then decoded on their own, which
-    succeeds only if they hold exactly one value, so a misread position can never
-    yield a wrong task.  Reading the benchmark's export (10,000 tasks, 240 MB) took
-    1.6-2.5 s this way against 2.6-3.5 s with ``raw_decode`` on this (noisy) machine.
-    Values are those ``json.loads`` gives (tested: big ints, floats, escapes,
-    duplicate keys); whatever msgspec refuses or might read differently raises
-    :class:`_NotFast`.
-    """
-
-    def __init__(self, handle: Any, chunk_bytes: int) -> None:
-        import msgspec
-
-        self._msgspec = msgspec
-        self.handle, self.chunk_bytes = handle, chunk_bytes
-        self.buf, self.pos, self.eof = b"", 0, False
-
-    def fill(self) -> None:
-        """Drop what was consumed and read at least as much as is still buffered (see ``_ArrayReader.fill``)."""
-        rest = self.buf[self.pos:]
-        more = self.handle.read(max(self.chunk_bytes, len(rest)))
-        self.buf, self.pos, self.eof = rest + more, 0, not more
-
-    def next_byte(self) -> bytes:
-        """The next non-whitespace byte, not consumed; b'' at end of file."""
-        while True:
-            match = _WHITESPACE.match(self.buf, self.pos)
-            self.pos = match.end()  # type: ignore[union-attr]  # the pattern matches the empty string
-            if self.pos < len(self.buf):
-                return self.buf[self.pos:self.pos + 1]
-            if self.eof:
-                return b""
-            self.fill()
-
-    def element_end(self) -> int:
-        """Where the element starting at ``pos`` ends, reading more until it is complete."""
-        msgspec = self._msgspec
-        while True:
-            try:
-                msgspec.json.decode(memoryview(self.buf)[self.pos:], type=msgspec.Raw)
-            except msgspec.DecodeError as exc:
-                message = str(exc)
-                trailing = _TRAILING.fullmatch(message)
-                if trailing is not None:
-                    return self.pos + int(trailing.group(1)) - 1
-                if not self._may_be_cut_short(message):
-                    raise _NotFast from None
-            else:  # the element runs to the end of the buffer: it may go on in the next chunk
-                if self.eof:
-                    raise _NotFast  # ... and the file ends there: the list is not closed
-            self.fill()
-
-    def _may_be_cut_short(self, message: str) -> bool:
-        """Whether an element msgspec refused may only lack the bytes after the buffer's end.
-
-        A cut number ("1e-") or UTF-8 character is refused as malformed, not as truncated,
-        so any refusal at the buffer's end means "read more"; one well before it is an
-        error in the file, which the standard library's reader then words."""
-        available = len(self.buf) - self.pos
-        if self.eof or available > _MAX_ELEMENT_BYTES:
-            return False
-        where = _AT_BYTE.search(message)
-        return where is None or int(where.group(1)) >= available - _CUT_MARGIN
-
-    def items(self) -> Iterator[Any]:
-        msgspec = self._msgspec
-        self.fill()
-        if self.next_byte() != b"[":
-            raise _NotFast
-        self.pos += 1
-        index = 0
-        while True:
-            byte = self.next_byte()
-            if byte == b"]":
-                self.pos += 1
-                break
-            if index:
-                if byte != b",":
-                    raise _NotFast
-                self.pos += 1
-                self.next_byte()
-            end = self.element_end()
-            try:
-                value = msgspec.json.decode(memoryview(self.buf)[self.pos:end])
-            except msgspec.MsgspecError:
-                raise _NotFast from None
-            self.pos = end
-            yield value
-            index += 1
-        if self.next_byte():
-            raise _NotFast
-
-
-_WHITESPACE = re.compile(rb"[ \t\n\r]*")
-_TRAILING = re.compile(r"JSON is malformed: trailing characters \(byte (\d+)\)")
-_AT_BYTE = re.compile(r"\(byte (\d+)\)$")
-_CUT_MARGIN = 64
-"""Bytes before the buffer's end within which a refusal may be due to the cut (a number, a character)."""
-_MAX_ELEMENT_BYTES = 64 * 1024 * 1024
-"""Past this, an element msgspec keeps refusing is left to the standard library (no task is that large)."""
 
 
 def download_project_tasks(title: str, *, hint: str = "") -> tuple[Connection, int, list[dict[str, Any]]]:
