@@ -25,8 +25,9 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
+from collections import Counter
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from . import corpus, schema
 from .checks import CHECKS, Finding, has_errors
@@ -70,7 +71,7 @@ class _DocumentReport:
 
     doc_id: str
     findings: list[Finding]
-    forms: list[tuple[str, str]]  # (name form, label) of its usable name mentions
+    forms: list[tuple[tuple[str, str], int]]  # ((name form, label), count) of its usable name mentions
     used: set[str]
     readable: bool
     clean_names: bool  # no finding in its mention or exception file: every record there is usable
@@ -128,7 +129,9 @@ def _read_entity_table(layout: Layout, reporter: Reporter) -> EntityIndex:
     path = layout.entity_table_path
     out = reporter.at(layout.relative(path))
     recs = list(records.iter_records(path, schema.ENTITY, out, layout.root))
-    records.check_unique_ids(schema.ENTITY, recs, out)
+    unique = records.UniqueIds(schema.ENTITY, out)
+    for rec in recs:
+        unique.add(rec)
     return EntityIndex.from_records(recs)
 
 
@@ -218,26 +221,29 @@ def _read_text(state: _Run, rec: Rec, doc_id: str) -> str | None:
         return None
 
 
-def _load_layer(state: _Run, shape: RecordShape, doc_id: str, text: str | None, reporter: Reporter) -> list[Rec]:
-    """A document's records of one layer, with levels 1-3 record checks reported to ``reporter``."""
+def _load_layer(state: _Run, shape: RecordShape, doc_id: str, text: str | None, reporter: Reporter) -> Iterator[Rec]:
+    """A document's records of one layer, one at a time, each checked (levels 1-3 record checks,
+    reported to ``reporter``) before it is handed on; the file's records are never all held."""
     shown = Layout.layer_file(shape, doc_id)
-    path = state.root / shown
     out = reporter.at(shown, doc_id)
-    recs = list(records.iter_records(path, shape, out, state.root))
-    for rec in recs:
+    unique, duplicates = records.UniqueIds(shape, out), crossref.DuplicateSpans(shape, out)
+    for rec in records.iter_records(state.root / shown, shape, out, state.root):
         records.check_dates(shape, rec, out)
         if text is not None:
             records.check_spans(shape, rec, text, out)
         if shape is schema.FIGURE:
             records.check_figure(rec, out)
         crossref.check_entity_refs(shape, rec, state.entities, out)
-    records.check_unique_ids(shape, recs, out)
-    crossref.check_duplicate_spans(shape, recs, out)
-    return recs
+        unique.add(rec)
+        duplicates.add(rec)
+        yield rec
 
 
 def _check_document(rec: Rec) -> _DocumentReport:
-    """Every check of one document on its own (levels 1-3 but the surface forms), reported apart."""
+    """Every check of one document on its own (levels 1-3 but the surface forms), reported apart.
+
+    The layers are read in schema order, mentions first, so a figure's or stance's entities are
+    checked against the document's mentions as each record streams by."""
     assert _RUN is not None
     doc_id = rec.record_id(schema.DOCUMENT)
     assert doc_id is not None  # _manifest_documents yields only usable ids
@@ -245,28 +251,40 @@ def _check_document(rec: Rec) -> _DocumentReport:
     entities = EntityIndex(_RUN.entities.labels, _RUN.entities.lines)
     state = _Run(_RUN.layout, reporter, entities)
     text = _read_text(state, rec, doc_id)
-    layers = {shape.name: _load_layer(state, shape, doc_id, text, reporter) for shape in schema.PER_DOCUMENT_SHAPES}
-    mentions = layers[schema.ENTITY_MENTION.name]
-    mentioned = crossref.mentioned_entities(mentions)
+    mentioned: set[str] = set()
+    names = guidelines.NameMentions()
+    forms: Counter = Counter()
+    figure_spans: list[tuple[int, int]] = []
+    exceptions: list[Rec] = []
     for shape in schema.PER_DOCUMENT_SHAPES:
-        if layers[shape.name]:
-            out = state.at(Layout.layer_file(shape, doc_id), doc_id)
-            crossref.check_mentioned_entities(shape, layers[shape.name], mentioned, entities, out)
+        out = state.at(Layout.layer_file(shape, doc_id), doc_id)
+        for record in _load_layer(state, shape, doc_id, text, reporter):
+            if shape is schema.ENTITY_MENTION:
+                if record.ok("entity_id"):
+                    mentioned.add(record.get("entity_id"))
+                names.add(record)
+                form = guidelines.name_form(record)
+                if form is not None:
+                    forms[form] += 1
+            else:
+                crossref.check_mentioned_entities(shape, [record], mentioned, entities, out)
+            if shape is schema.FIGURE and record.span_ok:
+                figure_spans.append((record.data["start"], record.data["end"]))
+            elif shape is schema.EXCEPTION:
+                exceptions.append(record)
     if reporter.completeness:
-        guidelines.check_name_mentions(mentions, state.at(Layout.layer_file(schema.ENTITY_MENTION, doc_id), doc_id))
-    forms = guidelines.name_forms(mentions) if text is not None else []
-    if text is not None:
-        if reporter.completeness:
-            guidelines.check_digits(
-                text,
-                layers[schema.FIGURE.name],
-                layers[schema.EXCEPTION.name],
-                state.at(Layout.text_file(doc_id), doc_id),
-                state.at(Layout.layer_file(schema.EXCEPTION, doc_id), doc_id),
-            )
+        names.report(state.at(Layout.layer_file(schema.ENTITY_MENTION, doc_id), doc_id))
+    if text is not None and reporter.completeness:
+        guidelines.check_digits(
+            text,
+            figure_spans,
+            exceptions,
+            state.at(Layout.text_file(doc_id), doc_id),
+            state.at(Layout.layer_file(schema.EXCEPTION, doc_id), doc_id),
+        )
     name_files = {Layout.layer_file(shape, doc_id) for shape in (schema.ENTITY_MENTION, schema.EXCEPTION)}
     clean_names = not any(f.file in name_files for f in reporter.findings)
-    return _DocumentReport(doc_id, reporter.findings, forms, entities.used, text is not None, clean_names)
+    return _DocumentReport(doc_id, reporter.findings, list(forms.items()) if text is not None else [], entities.used, text is not None, clean_names)
 
 
 def _check_surface_forms(document: tuple[str, bool]) -> list[Finding]:
@@ -282,17 +300,18 @@ def _check_surface_forms(document: tuple[str, bool]) -> list[Finding]:
     state = _Run(layout, Reporter(completeness=False), _RUN.entities)
     text = corpus.read_text(layout.text_path(doc_id))
     if clean:
-        mentions, exceptions = (
-            [Rec(line.no, line.record, span_ok=True) for line in corpus.iter_lines(layout.layer_path(shape, doc_id)) if line.record is not None]
-            for shape in (schema.ENTITY_MENTION, schema.EXCEPTION)
+        mentions: Iterable[Rec] = (
+            Rec(line.no, line.record, span_ok=True) for line in corpus.iter_lines(layout.layer_path(schema.ENTITY_MENTION, doc_id)) if line.record is not None
         )
+        exceptions = [Rec(line.no, line.record, span_ok=True) for line in corpus.iter_lines(layout.layer_path(schema.EXCEPTION, doc_id)) if line.record is not None]
     else:
         mentions = _load_layer(state, schema.ENTITY_MENTION, doc_id, text, state.reporter)
-        exceptions = _load_layer(state, schema.EXCEPTION, doc_id, text, state.reporter)
+        exceptions = list(_load_layer(state, schema.EXCEPTION, doc_id, text, state.reporter))
+    inputs = guidelines.surface_inputs(mentions, exceptions)
     reporter = Reporter()
     guidelines.check_surface_forms(
         text,
-        guidelines.surface_inputs(mentions, exceptions),
+        inputs,
         _RUN.forms,
         reporter.at(Layout.text_file(doc_id), doc_id),
         reporter.at(Layout.layer_file(schema.EXCEPTION, doc_id), doc_id),

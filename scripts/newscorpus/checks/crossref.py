@@ -65,11 +65,6 @@ def check_entity_refs(shape: RecordShape, rec: Rec, entities: EntityIndex, out: 
         )
 
 
-def mentioned_entities(mentions: Iterable[Rec]) -> set[str]:
-    """The entity ids a document's mentions refer to: what its stances and figures may link to."""
-    return {rec.get("entity_id") for rec in mentions if rec.ok("entity_id")}
-
-
 def check_mentioned_entities(shape: RecordShape, recs: Iterable[Rec], mentioned: set[str], entities: EntityIndex, out: FileReporter) -> None:
     """A holder or measured entity needs a mention in the document: the text must name it.
 
@@ -98,29 +93,32 @@ def duplicate_key_fields(shape: RecordShape) -> tuple[str, ...]:
     return tuple(name for span in shape.spans for name in (span.start, span.end)) + shape.same_annotation
 
 
-def check_duplicate_spans(shape: RecordShape, recs: Iterable[Rec], out: FileReporter) -> None:
-    """Two records annotating the same span the same way: one of them is a copy."""
-    if not shape.spans:
-        return
-    key_fields = duplicate_key_fields(shape)
-    lists = any(shape.field(name).kind == "string_list" for name in key_fields)
-    first: dict[tuple, Rec] = {}
-    for rec in recs:
-        if not rec.span_ok or not rec.ok(*key_fields):
-            continue
-        key = tuple(map(rec.data.get, key_fields))
-        if lists:
+class DuplicateSpans:
+    """``duplicate-span``: fed a file's records one at a time, reports one annotating the same span the
+    same way as an earlier one (a copy).  Keeps each key with its first line and id, not the records."""
+
+    def __init__(self, shape: RecordShape, out: FileReporter) -> None:
+        self.shape, self.out = shape, out
+        self.key_fields = duplicate_key_fields(shape)
+        self.lists = any(shape.field(name).kind == "string_list" for name in self.key_fields)
+        self.first: dict[tuple, tuple[int, str | None]] = {}
+
+    def add(self, rec: Rec) -> None:
+        if not self.shape.spans or not rec.span_ok or not rec.ok(*self.key_fields):
+            return
+        key = tuple(map(rec.data.get, self.key_fields))
+        if self.lists:
             key = tuple(map(_hashable, key))
-        if key in first:
-            other = first[key]
-            out.add(
+        if key in self.first:
+            line, other = self.first[key]
+            self.out.add(
                 "duplicate-span",
                 rec.line,
-                f"same {', '.join(key_fields)} as {other.record_id(shape)!r} on line {other.line}",
-                rec.record_id(shape),
+                f"same {', '.join(self.key_fields)} as {other!r} on line {line}",
+                rec.record_id(self.shape),
             )
         else:
-            first[key] = rec
+            self.first[key] = (rec.line, rec.record_id(self.shape))
 
 
 def _hashable(value: Any) -> Any:

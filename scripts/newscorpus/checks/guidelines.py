@@ -15,9 +15,10 @@ second pass reads each document's text, mentions and exceptions again.
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, Iterable, NamedTuple
 
 from .. import schema
 from .records import Rec
@@ -50,10 +51,11 @@ def exceptions_for(check: str, exceptions: list[Rec]) -> list[Rec]:
 # --------------------------------------------------------------------------- digits
 
 
-def check_digits(text: str, figures: list[Rec], exceptions: list[Rec], text_out: FileReporter, exc_out: FileReporter) -> None:
-    """Report each run of digits outside figures and exceptions, and exceptions that cover no such digit."""
+def check_digits(text: str, figure_spans: list[tuple[int, int]], exceptions: list[Rec], text_out: FileReporter, exc_out: FileReporter) -> None:
+    """Report each run of digits outside figures (the usable figures' spans) and exceptions, and
+    exceptions that cover no such digit."""
     waivers = exceptions_for(schema.UNCOVERED_DIGIT, exceptions)
-    in_figure = _mask(len(text), _spans(figures))
+    in_figure = _mask(len(text), figure_spans)
     covered = _mask(len(text), _spans(waivers), base=in_figure)
     matches = [match for match in _DIGITS.finditer(text) if covered.find(0, match.start(), match.end()) != -1]
     for match in matches:
@@ -96,37 +98,45 @@ def _context(text: str, start: int, end: int, width: int = 20) -> str:
 # --------------------------------------------------------------------------- name mentions
 
 
-def check_name_mentions(mentions: list[Rec], out: FileReporter) -> None:
-    """Each entity referred to by NOM/PRO mentions needs a NAM mention in the same document."""
-    name_type = schema.NAME_MENTION_TYPE
-    named = {rec.data.get("entity_id") for rec in mentions if rec.data.get("mention_type") == name_type and rec.ok("entity_id", "mention_type")}
-    reported: set[str] = set()
-    for rec in mentions:
-        entity_id, mention_type = rec.data.get("entity_id"), rec.data.get("mention_type")
-        if mention_type == name_type or not rec.ok("entity_id", "mention_type"):
-            continue
-        if entity_id in named or entity_id in reported:
-            continue
-        reported.add(entity_id)
-        out.add(
-            "missing-name-mention",
-            rec.line,
-            f"{mention_type} mention {rec.get('text')!r} refers to {entity_id!r}, which has no "
-            f"{schema.NAME_MENTION_TYPE} mention in this document",
-            rec.record_id(schema.ENTITY_MENTION),
-        )
+class NameMentions:
+    """``missing-name-mention``: fed a document's mentions one at a time; at :meth:`report`, each entity
+    referred to by NOM/PRO mentions but by no NAM mention is reported once, at its first such mention."""
+
+    def __init__(self) -> None:
+        self.named: set[Any] = set()
+        self.unnamed: dict[Any, Rec] = {}  # entity id -> its first NOM/PRO mention, without its record data
+
+    def add(self, rec: Rec) -> None:
+        if not rec.ok("entity_id", "mention_type"):
+            return
+        entity_id = rec.get("entity_id")
+        if rec.get("mention_type") == schema.NAME_MENTION_TYPE:
+            self.named.add(entity_id)
+        elif entity_id not in self.unnamed:
+            kept = {k: rec.get(k) for k in ("mention_type", "text", "entity_id", schema.ENTITY_MENTION.id_field)}
+            self.unnamed[entity_id] = Rec(rec.line, kept)
+
+    def report(self, out: FileReporter) -> None:
+        for entity_id, rec in self.unnamed.items():
+            if entity_id in self.named:
+                continue
+            out.add(
+                "missing-name-mention",
+                rec.line,
+                f"{rec.get('mention_type')} mention {rec.get('text')!r} refers to {entity_id!r}, which has no "
+                f"{schema.NAME_MENTION_TYPE} mention in this document",
+                rec.record_id(schema.ENTITY_MENTION),
+            )
 
 
 # --------------------------------------------------------------------------- surface forms
 
 
-def name_forms(mentions: list[Rec]) -> list[tuple[str, str]]:
-    """The (name form, label) pairs of a document's usable name mentions."""
-    return [
-        (rec.data["text"], rec.data["label"])
-        for rec in mentions
-        if rec.span_ok and rec.get("mention_type") == schema.NAME_MENTION_TYPE and rec.ok("label", "mention_type")
-    ]
+def name_form(rec: Rec) -> tuple[str, str] | None:
+    """The (name form, label) of a usable name mention; None for any other mention."""
+    if rec.span_ok and rec.get("mention_type") == schema.NAME_MENTION_TYPE and rec.ok("label", "mention_type"):
+        return rec.data["text"], rec.data["label"]
+    return None
 
 
 @dataclass
@@ -137,12 +147,12 @@ class FormIndex:
     _pattern: re.Pattern[str] | None = None
     _expected: dict[str, str] = field(default_factory=dict)
 
-    def add_forms(self, pairs: list[tuple[str, str]]) -> None:
-        """Count (name form, label) pairs, as :func:`name_forms` gives them for a document."""
-        if pairs:
+    def add_forms(self, counts: list[tuple[tuple[str, str], int]]) -> None:
+        """Add ((name form, label), count) pairs, as a document's :func:`name_form` counts give them."""
+        if counts:
             self._pattern, self._expected = None, {}  # derived from the labels, so stale once they grow
-        for form, label in pairs:
-            self.labels.setdefault(form, Counter())[label] += 1
+        for (form, label), count in counts:
+            self.labels.setdefault(form, Counter())[label] += count
 
     def expected_label(self, form: str) -> str:
         """The most frequent label of a form; ties go to the label first in the inventory."""
@@ -231,20 +241,24 @@ class SurfaceInputs(NamedTuple):
         return here
 
 
-def surface_inputs(mentions: list[Rec], exceptions: list[Rec]) -> SurfaceInputs:
-    """The usable mentions' spans and labels and the usable surface-form exceptions of a document."""
-    usable = [rec for rec in mentions if rec.span_ok and rec.ok("label")]
+def surface_inputs(mentions: Iterable[Rec], exceptions: list[Rec]) -> SurfaceInputs:
+    """The usable mentions' spans and labels (read in one pass, so mentions may stream by) and the
+    usable surface-form exceptions of a document."""
+    starts: list[int] = []
+    ends: list[int] = []
+    labels: list[str] = []
+    mention_ids: list[str | None] = []
+    for rec in mentions:
+        if rec.span_ok and rec.ok("label"):
+            starts.append(rec.data["start"])
+            ends.append(rec.data["end"])
+            labels.append(sys.intern(rec.data["label"]))
+            mention_ids.append(rec.record_id(schema.ENTITY_MENTION))
     waivers = [
         Waiver(rec.data["start"], rec.data["end"], rec.data["text"], rec.line, rec.record_id(schema.EXCEPTION))
         for rec in exceptions_for(schema.INCONSISTENT_SURFACE_FORM, exceptions)
     ]
-    return SurfaceInputs(
-        tuple(rec.data["start"] for rec in usable),
-        tuple(rec.data["end"] for rec in usable),
-        tuple(rec.data["label"] for rec in usable),
-        tuple(rec.record_id(schema.ENTITY_MENTION) for rec in usable),
-        waivers,
-    )
+    return SurfaceInputs(tuple(starts), tuple(ends), tuple(labels), tuple(mention_ids), waivers)
 
 
 def check_surface_forms(text: str, inputs: SurfaceInputs, forms: FormIndex, text_out: FileReporter, exc_out: FileReporter) -> None:

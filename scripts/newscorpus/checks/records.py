@@ -313,14 +313,21 @@ def check_figure_value(rec: Rec, out: FileReporter) -> None:
         )
 
 
-def check_unique_ids(shape: RecordShape, recs: Iterable[Rec], out: FileReporter) -> None:
-    first_line: dict[str, int] = {}
-    id_field = shape.id_field
-    for rec in recs:
+class UniqueIds:
+    """``duplicate-id``: fed a file's records one at a time, reports an id used on an earlier line.
+
+    Keeps each id with its first line (not the records), so a large file is checked in little memory."""
+
+    def __init__(self, shape: RecordShape, out: FileReporter) -> None:
+        self.shape, self.out = shape, out
+        self.first_line: dict[str, int] = {}
+
+    def add(self, rec: Rec) -> None:
+        id_field = self.shape.id_field
         record_id = rec.data.get(id_field)
         if not isinstance(record_id, str) or not rec.ok(id_field):
-            continue
-        if record_id in first_line:
-            out.add("duplicate-id", rec.line, f"{shape.id_field} {record_id!r} already used on line {first_line[record_id]}", record_id)
+            return
+        if record_id in self.first_line:
+            self.out.add("duplicate-id", rec.line, f"{id_field} {record_id!r} already used on line {self.first_line[record_id]}", record_id)
         else:
-            first_line[record_id] = rec.line
+            self.first_line[record_id] = rec.line
