@@ -29,7 +29,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -153,8 +153,7 @@ def read_text(path: Path) -> str:
         raise CorpusError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One non-blank line of a JSONL file: the JSON object it holds, or why it holds none.
 
     ``fits`` is True when the line was also decoded as the typed record of the shape it was read
@@ -168,6 +167,7 @@ class Line:
 
 
 _decode = msgspec.json.Decoder().decode
+_REFUSED = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
 
 
 def parse_line(raw: bytes) -> tuple[Any, str | None]:
@@ -179,7 +179,7 @@ def parse_line(raw: bytes) -> tuple[Any, str | None]:
     """
     try:
         return _decode(raw), None
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+    except _REFUSED:
         pass
     try:
         line = raw.decode("utf-8")
@@ -210,20 +210,22 @@ def iter_lines(path: Path, root: Path | None = None, shape: RecordShape | None =
         for chunk in handle:
             for raw in chunk.splitlines():
                 no += 1
+                fits = False
+                if typed is not None:
+                    try:
+                        typed(raw)
+                        fits = True
+                    except _REFUSED:
+                        pass
+                if fits:  # a JSON object of the shape: the plain decode cannot fail
+                    yield Line(no, _decode(raw), None, True)
+                    continue
                 if not raw.strip():
                     continue
                 value, error = parse_line(raw)
                 if error is None and not isinstance(value, dict):
                     error = f"expected a JSON object, got {type(value).__name__}"
-                yield Line(no, value if error is None else None, error, error is None and typed is not None and _fits(typed, raw))
-
-
-def _fits(typed: Any, raw: bytes) -> bool:
-    try:
-        typed(raw)
-        return True
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
-        return False
+                yield Line(no, value if error is None else None, error, False)
 
 
 def read_records(path: Path, root: Path | None = None, *, shown_as: str | None = None) -> list[Record]:
