@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from .. import schema
 
 if TYPE_CHECKING:  # pragma: no cover
-    import numpy as np
     from spacy.language import Language
     from spacy.tokens import Doc
 
@@ -122,10 +121,10 @@ class Tokens:
 
     doc: "Doc"
     text: str
-    starts: "np.ndarray"
-    ends: "np.ndarray"
-    space: "np.ndarray"
-    sentence: "np.ndarray"
+    starts: list[int]
+    ends: list[int]
+    space: list[bool]
+    sentence: list[int]
     groups: list[list[int]]  # per non-empty sentence, its non-whitespace tokens' indexes
 
     @classmethod
@@ -138,13 +137,12 @@ class Tokens:
         starts, space, sentence = columns[:, 0], columns[:, 2] == 1, np.cumsum(columns[:, 3] == 1) - 1
         kept = np.flatnonzero(~space)
         groups = [g.tolist() for g in np.split(kept, np.flatnonzero(np.diff(sentence[kept])) + 1)] if len(kept) else []
-        return cls(doc, text, starts, starts + columns[:, 1], space, sentence, groups)
+        return cls(doc, text, starts.tolist(), (starts + columns[:, 1]).tolist(), space.tolist(), sentence.tolist(), groups)
 
 
 def sentences(tokens: Tokens) -> list[Sentence]:
     """The document's sentences with their non-whitespace tokens; all-space sentences are dropped."""
-    text = tokens.text
-    all_starts, all_ends = tokens.starts.tolist(), tokens.ends.tolist()
+    text, all_starts, all_ends = tokens.text, tokens.starts, tokens.ends
     out = []
     for group in tokens.groups:
         starts, ends = [all_starts[i] for i in group], [all_ends[i] for i in group]
@@ -201,14 +199,14 @@ def tag(doc_id: str, tokens: Tokens, spans: Iterable[Span]) -> tuple[list[list[s
 
 def _misalignment_reason(tokens: Tokens, start: int, end: int) -> str:
     """Name the token a boundary falls inside, so the report can be acted on."""
+    kept = [(s, e) for s, e, space in zip(tokens.starts, tokens.ends, tokens.space) if not space]
     parts = []
-    kept = ~tokens.space
-    for side, offset, boundaries in (("start", start, tokens.starts), ("end", end, tokens.ends)):
-        if (boundaries[kept] == offset).any():
+    for side, offset, boundaries in (("start", start, {s for s, _ in kept}), ("end", end, {e for _, e in kept})):
+        if offset in boundaries:
             continue
-        inside = ((tokens.starts < offset) & (offset < tokens.ends) & kept).nonzero()[0]
-        if len(inside):
-            s, e = int(tokens.starts[inside[0]]), int(tokens.ends[inside[0]])
+        inside = next(((s, e) for s, e in kept if s < offset < e), None)
+        if inside is not None:
+            s, e = inside
             parts.append(f"{side} {offset} falls inside token {tokens.text[s:e]!r} [{s}, {e})")
         else:
             parts.append(f"{side} {offset} is not at a token boundary (whitespace)")
