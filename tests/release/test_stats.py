@@ -71,7 +71,7 @@ def test_the_version_comes_from_the_version_module(corpus_root: Path) -> None:
     assert stats.compute(corpus_root).to_json()["version"] == CORPUS_VERSION
 
 
-def test_a_label_outside_its_inventory_is_an_error_naming_file_line_and_value(corpus_root: Path, fx) -> None:
+def test_a_label_outside_its_inventory_is_an_error_naming_file_record_and_value(corpus_root: Path, fx) -> None:
     path = corpus_root / "annotations" / "figures" / "d1.jsonl"
     record = json.loads(path.read_text(encoding="utf-8"))
     fx.write_jsonl(path, [{**record, "kind": "AMOUNT"}])
