@@ -382,6 +382,11 @@ def current_umask() -> int:
     return mask
 
 
+def new_file_mode() -> int:
+    """The mode a newly created regular file gets under the current umask (0o666 less the mask)."""
+    return 0o666 & ~current_umask()
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write via a temp file in the same folder and rename: readers see old or new, never half.
 
@@ -393,7 +398,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fchmod(handle.fileno(), 0o666 & ~current_umask())
+            os.fchmod(handle.fileno(), new_file_mode())
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:

@@ -34,7 +34,7 @@ from typing import Any, Iterator
 from . import schema
 from .schema import RecordShape
 from .corpus import CorpusError, Layout, read_records
-from .repo import VERSION_RE, GitError, git, release_commit
+from .repo import VERSION_RE, GitError, git, has_path, release_commit
 
 DIFF_SHAPES: tuple[RecordShape, ...] = (schema.DOCUMENT, schema.ENTITY, *schema.ANNOTATION_LAYERS)
 """Layers compared, in report order; names match the export's config names."""
@@ -232,7 +232,7 @@ def extract_revision(root: Path, rev: str, dest: Path) -> Path:
     prefix = _git(root, "rev-parse", "--show-prefix").strip()
     top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
     wanted = [f"{prefix}corpus/manifest.jsonl", f"{prefix}annotations"]
-    present = [p for p in wanted if subprocess.run(["git", "-C", str(top), "cat-file", "-e", f"{commit}:{p}"], capture_output=True).returncode == 0]
+    present = [p for p in wanted if has_path(top, commit, p)]
     if f"{prefix}corpus/manifest.jsonl" not in present:
         raise DiffError(f"revision {rev!r} has no {prefix}corpus/manifest.jsonl: not a corpus revision")
     with subprocess.Popen(["git", "-C", str(top), "archive", "--format=tar", commit, "--", *present], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:

@@ -44,7 +44,7 @@ def _releases_path(root: Path) -> str:
 def released_versions(root: Path, rev: str = "HEAD") -> list[str]:
     """Versions with a checksum file in ``rev``'s tree, plus release tags; oldest first."""
     found = set()
-    for name in git(root, "ls-tree", "--name-only", f"{rev}:{_releases_path(root)}").split() if _has_path(root, rev, _releases_path(root)) else []:
+    for name in git(root, "ls-tree", "--name-only", f"{rev}:{_releases_path(root)}").split() if has_path(root, rev, _releases_path(root)) else []:
         if name.endswith(".sha256") and VERSION_RE.match(name.removesuffix(".sha256")):
             found.add(name.removesuffix(".sha256"))
     for tag in git(root, "tag", "--list", f"{TAG_PREFIX}*").split():
@@ -53,7 +53,8 @@ def released_versions(root: Path, rev: str = "HEAD") -> list[str]:
     return sorted(found, key=version_key)
 
 
-def _has_path(root: Path, rev: str, path: str) -> bool:
+def has_path(root: Path, rev: str, path: str) -> bool:
+    """Whether ``path`` (from the repository's top) exists in revision ``rev``."""
     return subprocess.run(["git", "-C", str(root), "cat-file", "-e", f"{rev}:{path}"], capture_output=True).returncode == 0
 
 

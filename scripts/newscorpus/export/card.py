@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import corpus, schema, texts
+from ..tables import markdown_table
 from ..version import CORPUS_VERSION
 from .features import CONFIGS, config_features, config_spec
 from .publication import Publication, annotation_analysis, bibtex, publication
@@ -172,19 +173,10 @@ def evaluation_section(root: Path | None) -> str:
 # --------------------------------------------------------------------------- body
 
 
-def _table(header: list[str], rows: list[list[Any]]) -> str:
-    def cell(value: Any) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def _split_table(result: "ExportResult") -> str:
     header = ["config", "one row is", *result.splits]
     rows = [[f"`{spec.name}`", spec.row, *(result.stats[spec.name][s].num_examples for s in result.splits)] for spec in CONFIGS]
-    return _table(header, rows)
+    return markdown_table(header, rows).rstrip("\n")
 
 
 def _feature_type(feature: Any) -> str:
@@ -203,7 +195,7 @@ def _feature_type(feature: Any) -> str:
 def _columns_table(name: str) -> str:
     features = config_features(name)
     rows = [[f"`{col}`", _feature_type(features[col]), desc] for col, desc in config_spec(name).columns]
-    return _table(["column", "type", "description"], rows)
+    return markdown_table(["column", "type", "description"], rows).rstrip("\n")
 
 
 def _label_tables(result: "ExportResult") -> str:
@@ -217,7 +209,7 @@ def _label_tables(result: "ExportResult") -> str:
             for i, label in enumerate(f.inventory.labels):
                 counts = [result.labels.get(s, shape.name, f.name)[label.name] for s in result.splits]
                 rows.append([i, f"`{label.name}`", label.definition, *counts])
-            blocks.append(f"**`{shape.name}.{f.name}`** ({f.inventory.title})\n\n" + _table(["id", "label", "definition", *result.splits], rows))
+            blocks.append(f"**`{shape.name}.{f.name}`** ({f.inventory.title})\n\n" + markdown_table(["id", "label", "definition", *result.splits], rows).rstrip("\n"))
     return "\n\n".join(blocks)
 
 

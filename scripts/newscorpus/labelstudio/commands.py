@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import schema, texts
-from ..corpus import CorpusError, Layout, canonical_record, read_records, read_text, write_records
+from ..corpus import CorpusError, Layout, canonical_record, new_file_mode, read_records, read_text, write_records
 from ..version import CORPUS_VERSION
 
 DEFAULT_TITLE = texts.PRETTY_NAME
@@ -507,7 +507,7 @@ def pull_from_tasks(root: Path, tasks: list[dict[str, Any]], key: Any, *, annota
 def _pull(root: Path, tasks: list[dict[str, Any]], key: Any, *, annotator: str | None, write: bool,
           force: bool, out: TextIO, err: TextIO) -> int:
     from .client import LabelStudioError, task_doc_id
-    from .sync import SyncState, SyncWriter, state_path, umask_mode
+    from .sync import SyncState, SyncWriter, state_path
 
     layout = Layout(root)
     try:
@@ -565,7 +565,7 @@ def _pull(root: Path, tasks: list[dict[str, Any]], key: Any, *, annotator: str |
         if not write:
             print(f"dry run: {len(summary.written)} files would change; pull --write to write them", file=out)
             return 0
-        mode = umask_mode()
+        mode = new_file_mode()
         moves = [(staging.root / rel, root / rel) for rel in summary.written]
         if writer is not None:
             moves.append((writer.finish(), state_path(root)))

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import schema
-from ..corpus import canonical_record, sort_key
+from ..corpus import canonical_record, new_file_mode, sort_key
 from .client import LabelStudioError
 from .convert import Record, annotation_fields
 
@@ -43,13 +43,6 @@ def state_dir(root: Path) -> Path:
 
 def state_path(root: Path) -> Path:
     return state_dir(root) / STATE_NAME
-
-
-def umask_mode() -> int:
-    """The mode a newly created regular file gets under the current umask (0o666 minus the mask)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def _comparable(shape: schema.RecordShape, record: Record) -> dict[str, Any]:
@@ -192,7 +185,7 @@ class SyncWriter:
         self._seen: set[str] = set()
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, self._tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.fchmod(fd, umask_mode())
+        os.fchmod(fd, new_file_mode())
         self._handle = os.fdopen(fd, "w", encoding="utf-8")
         self._handle.write(json.dumps({"project": key.as_json()}, sort_keys=True) + "\n")
 
