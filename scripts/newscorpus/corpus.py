@@ -207,8 +207,9 @@ def iter_lines(path: Path, root: Path | None = None, shape: RecordShape | None =
     file raises :class:`CorpusError` before any line.  Given ``shape``, each line is also decoded
     as its typed record, which sets :attr:`Line.fits`.
 
-    A block of whole lines that all decode as the typed record (no blank line, no ``\\r``) is
-    decoded with one ``decode_lines`` call; any other block line by line, which words each error.
+    A block of plain lines (see :func:`_plain_block`) that all decode (as the typed record, given
+    ``shape``) is decoded with one ``decode_lines`` call; any other block line by line, which
+    words each error.
     """
     fd = open_regular(path, root)
     if fd is None:
@@ -217,14 +218,15 @@ def iter_lines(path: Path, root: Path | None = None, shape: RecordShape | None =
     no = 0
     with os.fdopen(fd, "rb") as handle:
         for block in _blocks(handle):
-            if typed is not None and (lines := _plain_block(block)):
+            if lines := _plain_block(block):
                 try:
-                    fits = len(typed.decode_lines(block)) == lines
+                    fits = typed is None or len(typed.decode_lines(block)) == lines
+                    records = _decode_lines(block) if fits else []
                 except _REFUSED:
-                    fits = False
-                if fits:
-                    for no, record in enumerate(_decode_lines(block), no + 1):
-                        yield Line(no, record, None, True)
+                    records = []
+                if len(records) == lines:
+                    for no, record in enumerate(records, no + 1):
+                        yield Line(no, record, None, typed is not None)
                     continue
             for raw in block.splitlines():
                 no += 1
