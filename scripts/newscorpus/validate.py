@@ -27,6 +27,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from collections import Counter
 from pathlib import Path
+from itertools import islice
 from typing import Iterable, Iterator
 
 from . import corpus, schema
@@ -129,9 +130,7 @@ def _read_entity_table(layout: Layout, reporter: Reporter) -> EntityIndex:
     path = layout.entity_table_path
     out = reporter.at(layout.relative(path))
     recs = list(records.iter_records(path, schema.ENTITY, out, layout.root))
-    unique = records.UniqueIds(schema.ENTITY, out)
-    for rec in recs:
-        unique.add(rec)
+    records.UniqueIds(schema.ENTITY, out).add(recs)
     return EntityIndex.from_records(recs)
 
 
@@ -141,7 +140,7 @@ def _manifest_documents(state: _Run) -> Iterator[Rec]:
     out = state.reporter.at(state.rel(state.layout.manifest_path), records_are_documents=True)
     first_line: dict[str, int] = {}
     for rec in records.iter_records(state.layout.manifest_path, shape, out, state.root):
-        records.check_dates(shape, rec, out)
+        records.check_dates(shape, [rec], out)
         doc_id = rec.record_id(shape)
         if doc_id is None:
             continue
@@ -221,29 +220,34 @@ def _read_text(state: _Run, rec: Rec, doc_id: str) -> str | None:
         return None
 
 
-def _load_layer(state: _Run, shape: RecordShape, doc_id: str, text: str | None, reporter: Reporter) -> Iterator[Rec]:
-    """A document's records of one layer, one at a time, each checked (levels 1-3 record checks,
-    reported to ``reporter``) before it is handed on; the file's records are never all held."""
+RECORDS_PER_BATCH = 4096
+"""Records of one layer file checked together; a larger file is checked a batch at a time."""
+
+
+def _load_layer(state: _Run, shape: RecordShape, doc_id: str, text: str | None, reporter: Reporter) -> Iterator[list[Rec]]:
+    """A document's records of one layer, a batch at a time, each batch checked (levels 1-3 record
+    checks, reported to ``reporter``) before it is handed on; the file's records are never all held."""
     shown = Layout.layer_file(shape, doc_id)
     out = reporter.at(shown, doc_id)
     unique, duplicates = records.UniqueIds(shape, out), crossref.DuplicateSpans(shape, out)
-    for rec in records.iter_records(state.root / shown, shape, out, state.root):
-        records.check_dates(shape, rec, out)
+    lines = records.iter_records(state.root / shown, shape, out, state.root)
+    while batch := list(islice(lines, RECORDS_PER_BATCH)):
+        records.check_dates(shape, batch, out)
         if text is not None:
-            records.check_spans(shape, rec, text, out)
+            records.check_spans(shape, batch, text, out)
         if shape is schema.FIGURE:
-            records.check_figure(rec, out)
-        crossref.check_entity_refs(shape, rec, state.entities, out)
-        unique.add(rec)
-        duplicates.add(rec)
-        yield rec
+            records.check_figures(batch, out)
+        crossref.check_entity_refs(shape, batch, state.entities, out)
+        unique.add(batch)
+        duplicates.add(batch)
+        yield batch
 
 
 def _check_document(rec: Rec) -> _DocumentReport:
     """Every check of one document on its own (levels 1-3 but the surface forms), reported apart.
 
     The layers are read in schema order, mentions first, so a figure's or stance's entities are
-    checked against the document's mentions as each record streams by."""
+    checked against the document's mentions as each batch streams by."""
     assert _RUN is not None
     doc_id = rec.record_id(schema.DOCUMENT)
     assert doc_id is not None  # _manifest_documents yields only usable ids
@@ -258,20 +262,17 @@ def _check_document(rec: Rec) -> _DocumentReport:
     exceptions: list[Rec] = []
     for shape in schema.PER_DOCUMENT_SHAPES:
         out = state.at(Layout.layer_file(shape, doc_id), doc_id)
-        for record in _load_layer(state, shape, doc_id, text, reporter):
+        for batch in _load_layer(state, shape, doc_id, text, reporter):
             if shape is schema.ENTITY_MENTION:
-                if record.ok("entity_id"):
-                    mentioned.add(record.get("entity_id"))
-                names.add(record)
-                form = guidelines.name_form(record)
-                if form is not None:
-                    forms[form] += 1
+                mentioned.update(r.data["entity_id"] for r in batch if r.ok("entity_id"))
+                names.add(batch)
+                forms.update(guidelines.name_forms(batch))
             else:
-                crossref.check_mentioned_entities(shape, [record], mentioned, entities, out)
-            if shape is schema.FIGURE and record.span_ok:
-                figure_spans.append((record.data["start"], record.data["end"]))
+                crossref.check_mentioned_entities(shape, batch, mentioned, entities, out)
+            if shape is schema.FIGURE:
+                figure_spans.extend((r.data["start"], r.data["end"]) for r in batch if r.span_ok)
             elif shape is schema.EXCEPTION:
-                exceptions.append(record)
+                exceptions.extend(batch)
     if reporter.completeness:
         names.report(state.at(Layout.layer_file(schema.ENTITY_MENTION, doc_id), doc_id))
     if text is not None and reporter.completeness:
@@ -305,8 +306,8 @@ def _check_surface_forms(document: tuple[str, bool]) -> list[Finding]:
         )
         exceptions = [Rec(line.no, line.record, span_ok=True) for line in corpus.iter_lines(layout.layer_path(schema.EXCEPTION, doc_id)) if line.record is not None]
     else:
-        mentions = _load_layer(state, schema.ENTITY_MENTION, doc_id, text, state.reporter)
-        exceptions = list(_load_layer(state, schema.EXCEPTION, doc_id, text, state.reporter))
+        mentions = (r for batch in _load_layer(state, schema.ENTITY_MENTION, doc_id, text, state.reporter) for r in batch)
+        exceptions = [r for batch in _load_layer(state, schema.EXCEPTION, doc_id, text, state.reporter) for r in batch]
     inputs = guidelines.surface_inputs(mentions, exceptions)
     reporter = Reporter()
     guidelines.check_surface_forms(

@@ -37,32 +37,35 @@ class EntityIndex:
         return index
 
 
-def _entity_ids(f: schema.Field, value: Any) -> list[str]:
-    return value if f.kind == "string_list" else [value]
+def _entity_ids(f: schema.Field, value: Any) -> list[str] | tuple[str]:
+    return value if f.kind == "string_list" else (value,)
 
 
-def check_entity_refs(shape: RecordShape, rec: Rec, entities: EntityIndex, out: FileReporter) -> None:
+def check_entity_refs(shape: RecordShape, recs: list[Rec], entities: EntityIndex, out: FileReporter) -> None:
     """References resolve in the entity table, and a mention's label is its entity's label."""
+    known, used = entities.lines, entities.used
     for f in shape.entity_ref_fields:
-        value = rec.get(f.name)
-        if value is None or not rec.ok(f.name):
-            continue
-        for one in _entity_ids(f, value):
-            if one in entities.lines:
-                entities.used.add(one)
-            else:
-                out.add("unknown-entity", rec.line, f"{f.name} {one!r} is not in the entity table", rec.record_id(shape))
-    if shape is not schema.ENTITY_MENTION or not rec.ok("entity_id", "label"):
+        for rec in recs:
+            value = rec.data.get(f.name)
+            if value is None or not rec.ok(f.name):
+                continue
+            for one in _entity_ids(f, value):
+                if one in known:
+                    used.add(one)
+                else:
+                    out.add("unknown-entity", rec.line, f"{f.name} {one!r} is not in the entity table", rec.record_id(shape))
+    if shape is not schema.ENTITY_MENTION:
         return
-    expected = entities.labels.get(rec.get("entity_id"))
-    actual = rec.get("label")
-    if expected is not None and actual != expected:
-        out.add(
-            "label-mismatch",
-            rec.line,
-            f"label is {actual!r} but entity {rec.get('entity_id')!r} is {expected!r} in the entity table",
-            rec.record_id(shape),
-        )
+    for rec in recs:
+        entity_id, actual = rec.data.get("entity_id"), rec.data.get("label")
+        expected = entities.labels.get(entity_id) if rec.ok("entity_id", "label") else None
+        if expected is not None and actual != expected:
+            out.add(
+                "label-mismatch",
+                rec.line,
+                f"label is {actual!r} but entity {entity_id!r} is {expected!r} in the entity table",
+                rec.record_id(shape),
+            )
 
 
 def check_mentioned_entities(shape: RecordShape, recs: Iterable[Rec], mentioned: set[str], entities: EntityIndex, out: FileReporter) -> None:
@@ -103,22 +106,21 @@ class DuplicateSpans:
         self.lists = any(shape.field(name).kind == "string_list" for name in self.key_fields)
         self.first: dict[tuple, tuple[int, str | None]] = {}
 
-    def add(self, rec: Rec) -> None:
-        if not self.shape.spans or not rec.span_ok or not rec.ok(*self.key_fields):
+    def add(self, recs: list[Rec]) -> None:
+        if not self.shape.spans:
             return
-        key = tuple(map(rec.data.get, self.key_fields))
-        if self.lists:
-            key = tuple(map(_hashable, key))
-        if key in self.first:
-            line, other = self.first[key]
-            self.out.add(
-                "duplicate-span",
-                rec.line,
-                f"same {', '.join(self.key_fields)} as {other!r} on line {line}",
-                rec.record_id(self.shape),
-            )
-        else:
-            self.first[key] = (rec.line, rec.record_id(self.shape))
+        key_fields, first = self.key_fields, self.first
+        for rec in recs:
+            if not rec.span_ok or not rec.ok(*key_fields):
+                continue
+            key = tuple(map(rec.data.get, key_fields))
+            if self.lists:
+                key = tuple(map(_hashable, key))
+            if key in first:
+                line, other = first[key]
+                self.out.add("duplicate-span", rec.line, f"same {', '.join(key_fields)} as {other!r} on line {line}", rec.record_id(self.shape))
+            else:
+                first[key] = (rec.line, rec.record_id(self.shape))
 
 
 def _hashable(value: Any) -> Any:

@@ -18,7 +18,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from .. import schema
 from .records import Rec
@@ -106,15 +106,16 @@ class NameMentions:
         self.named: set[Any] = set()
         self.unnamed: dict[Any, Rec] = {}  # entity id -> its first NOM/PRO mention, without its record data
 
-    def add(self, rec: Rec) -> None:
-        if not rec.ok("entity_id", "mention_type"):
-            return
-        entity_id = rec.get("entity_id")
-        if rec.get("mention_type") == schema.NAME_MENTION_TYPE:
-            self.named.add(entity_id)
-        elif entity_id not in self.unnamed:
-            kept = {k: rec.get(k) for k in ("mention_type", "text", "entity_id", schema.ENTITY_MENTION.id_field)}
-            self.unnamed[entity_id] = Rec(rec.line, kept)
+    def add(self, recs: list[Rec]) -> None:
+        for rec in recs:
+            if not rec.ok("entity_id", "mention_type"):
+                continue
+            entity_id = rec.data["entity_id"]
+            if rec.data["mention_type"] == schema.NAME_MENTION_TYPE:
+                self.named.add(entity_id)
+            elif entity_id not in self.unnamed:
+                kept = {k: rec.data.get(k) for k in ("mention_type", "text", "entity_id", schema.ENTITY_MENTION.id_field)}
+                self.unnamed[entity_id] = Rec(rec.line, kept)
 
     def report(self, out: FileReporter) -> None:
         for entity_id, rec in self.unnamed.items():
@@ -132,11 +133,11 @@ class NameMentions:
 # --------------------------------------------------------------------------- surface forms
 
 
-def name_form(rec: Rec) -> tuple[str, str] | None:
-    """The (name form, label) of a usable name mention; None for any other mention."""
-    if rec.span_ok and rec.get("mention_type") == schema.NAME_MENTION_TYPE and rec.ok("label", "mention_type"):
-        return rec.data["text"], rec.data["label"]
-    return None
+def name_forms(recs: list[Rec]) -> Iterator[tuple[str, str]]:
+    """The (name form, label) of each usable name mention."""
+    for rec in recs:
+        if rec.span_ok and rec.data.get("mention_type") == schema.NAME_MENTION_TYPE and rec.ok("label", "mention_type"):
+            yield rec.data["text"], rec.data["label"]
 
 
 @dataclass
@@ -148,7 +149,7 @@ class FormIndex:
     _expected: dict[str, str] = field(default_factory=dict)
 
     def add_forms(self, counts: list[tuple[tuple[str, str], int]]) -> None:
-        """Add ((name form, label), count) pairs, as a document's :func:`name_form` counts give them."""
+        """Add ((name form, label), count) pairs, as a document's :func:`name_forms` counts give them."""
         if counts:
             self._pattern, self._expected = None, {}  # derived from the labels, so stale once they grow
         for (form, label), count in counts:

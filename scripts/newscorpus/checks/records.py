@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -31,11 +31,17 @@ class Rec:
 
     line: int
     data: dict[str, Any]
-    bad: set[str] = field(default_factory=set)  # missing, wrongly typed or unknown-label fields
+    bad: frozenset[str] | set[str] = frozenset()  # missing, wrongly typed or unknown-label fields
     span_ok: bool = False  # every span's offsets are in range and match the stored text
 
     def ok(self, *names: str) -> bool:
         return not self.bad or not any(name in self.bad for name in names)
+
+    def distrust(self, name: str) -> None:
+        """Mark a field later checks must not use."""
+        if not self.bad:
+            self.bad = set()
+        self.bad.add(name)  # type: ignore[union-attr]
 
     def get(self, name: str) -> Any:
         return self.data.get(name)
@@ -111,12 +117,12 @@ def check_shape(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
     for f in shape.fields:
         if f.name not in data:
             out.add("missing-field", rec.line, f"{shape.name} record lacks field '{f.name}' ({f.kind})", rec.record_id(shape))
-            rec.bad.add(f.name)
+            rec.distrust(f.name)
             continue
         problem = _type_problem(f, data[f.name])
         if problem:
             out.add("wrong-type", rec.line, f"field '{f.name}' {problem}", rec.record_id(shape))
-            rec.bad.add(f.name)
+            rec.distrust(f.name)
     known = shape.field_names
     for name in data:
         if name not in known:
@@ -163,7 +169,7 @@ def check_ids(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
         for one in value if f.kind == "string_list" else (value,):
             if not _ID.match(one):
                 out.add("invalid-id", rec.line, f"field '{f.name}' is {_short(one)}: an id is non-empty, without whitespace, control or markup characters", rec.record_id(shape))
-                rec.bad.add(f.name)
+                rec.distrust(f.name)
                 break
 
 
@@ -182,52 +188,55 @@ def check_labels(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
             f"field '{f.name}' is {value!r}, not in inventory {f.inventory.key} ({', '.join(f.inventory.names)})",
             rec.record_id(shape),
         )
-        rec.bad.add(f.name)
+        rec.distrust(f.name)
 
 
-def check_spans(shape: RecordShape, rec: Rec, text: str, out: FileReporter) -> None:
-    """Offsets in range with start < end, the stored text equal to the slice, no edge whitespace."""
-    data = rec.data
-    all_ok = True
-    for span in shape.spans:
-        if not rec.ok(span.start, span.end, span.text):
-            all_ok = False
-            continue
-        start, end, stored = data[span.start], data[span.end], data[span.text]
-        if 0 <= start < end <= len(text):
-            actual = text[start:end]
-            if actual == stored and not actual[0].isspace() and not actual[-1].isspace():
+def check_spans(shape: RecordShape, recs: list[Rec], text: str, out: FileReporter) -> None:
+    """Offsets in range with start < end, the stored text equal to the slice, no edge whitespace;
+    sets each record's ``span_ok``."""
+    if not shape.spans:
+        return
+    length = len(text)
+    for rec in recs:
+        data = rec.data
+        all_ok = True
+        for span in shape.spans:
+            if rec.bad and not rec.ok(span.start, span.end, span.text):
+                all_ok = False
+                continue
+            start, end, stored = data[span.start], data[span.end], data[span.text]
+            if 0 <= start < end <= length and text[start:end] == stored and not stored[0].isspace() and not stored[-1].isspace():
                 continue  # the common case: nothing to report, so no message is built
-        record_id = rec.record_id(shape)
-        if not 0 <= start < end <= len(text):
-            out.add(
-                "invalid-offset",
-                rec.line,
-                f"{span.start}={start}, {span.end}={end}: expected 0 <= {span.start} < {span.end} <= {len(text)} (text length)",
-                record_id,
-            )
-            all_ok = False
-            continue
-        actual = text[start:end]
-        if actual != stored:
-            out.add(
-                "span-text-mismatch",
-                rec.line,
-                f"{span.text} is {_short(stored)} but text[{start}:{end}] is {_short(actual)}",
-                record_id,
-            )
-            all_ok = False
-            continue
-        if actual != actual.strip():  # first or last character is whitespace
-            out.add("span-whitespace", rec.line, f"{span.text} {_short(actual)} starts or ends with whitespace; trim the span", record_id)
-    rec.span_ok = all_ok and bool(shape.spans)
+            all_ok = _span_problem(shape, span, rec, text, out) and all_ok
+        rec.span_ok = all_ok
 
 
-def check_dates(shape: RecordShape, rec: Rec, out: FileReporter) -> None:
+def _span_problem(shape: RecordShape, span: schema.Span, rec: Rec, text: str, out: FileReporter) -> bool:
+    """Report what is wrong with one span; whether the span is still usable (only edge whitespace)."""
+    start, end, stored = rec.data[span.start], rec.data[span.end], rec.data[span.text]
+    record_id = rec.record_id(shape)
+    if not 0 <= start < end <= len(text):
+        out.add(
+            "invalid-offset",
+            rec.line,
+            f"{span.start}={start}, {span.end}={end}: expected 0 <= {span.start} < {span.end} <= {len(text)} (text length)",
+            record_id,
+        )
+        return False
+    actual = text[start:end]
+    if actual != stored:
+        out.add("span-text-mismatch", rec.line, f"{span.text} is {_short(stored)} but text[{start}:{end}] is {_short(actual)}", record_id)
+        return False
+    out.add("span-whitespace", rec.line, f"{span.text} {_short(actual)} starts or ends with whitespace; trim the span", record_id)
+    return True
+
+
+def check_dates(shape: RecordShape, recs: list[Rec], out: FileReporter) -> None:
     for f in shape.date_fields:
-        value = rec.get(f.name)
-        if rec.ok(f.name) and value is not None and not is_calendar_date(value):
-            out.add("invalid-date", rec.line, f"field '{f.name}' is {value!r}, expected an ISO 8601 date YYYY-MM-DD", rec.record_id(shape))
+        for rec in recs:
+            value = rec.get(f.name)
+            if rec.ok(f.name) and value is not None and not is_calendar_date(value):
+                out.add("invalid-date", rec.line, f"field '{f.name}' is {value!r}, expected an ISO 8601 date YYYY-MM-DD", rec.record_id(shape))
 
 
 def check_doc_id(rec: Rec, out: FileReporter) -> bool:
@@ -237,7 +246,7 @@ def check_doc_id(rec: Rec, out: FileReporter) -> bool:
         return False
     if _DOC_ID.fullmatch(doc_id) and len(doc_id) > MAX_DOC_ID_LENGTH:
         out.add("invalid-doc-id", rec.line, f"doc_id is {len(doc_id)} characters long; at most {MAX_DOC_ID_LENGTH}, so that its file names fit", _short(doc_id))
-        rec.bad.add(schema.DOCUMENT.id_field)
+        rec.distrust(schema.DOCUMENT.id_field)
         return False
     if _DOC_ID.fullmatch(doc_id):
         return True
@@ -247,8 +256,13 @@ def check_doc_id(rec: Rec, out: FileReporter) -> bool:
         f"doc_id {doc_id!r} is not a file stem: expected letters, digits, '.', '_', '-', not starting with '.' or '-'",
         doc_id,
     )
-    rec.bad.add(schema.DOCUMENT.id_field)
+    rec.distrust(schema.DOCUMENT.id_field)
     return False
+
+
+def check_figures(recs: list[Rec], out: FileReporter) -> None:
+    for rec in recs:
+        check_figure(rec, out)
 
 
 def check_figure(rec: Rec, out: FileReporter) -> None:
@@ -322,12 +336,12 @@ class UniqueIds:
         self.shape, self.out = shape, out
         self.first_line: dict[str, int] = {}
 
-    def add(self, rec: Rec) -> None:
-        id_field = self.shape.id_field
-        record_id = rec.data.get(id_field)
-        if not isinstance(record_id, str) or not rec.ok(id_field):
-            return
-        if record_id in self.first_line:
-            self.out.add("duplicate-id", rec.line, f"{id_field} {record_id!r} already used on line {self.first_line[record_id]}", record_id)
-        else:
-            self.first_line[record_id] = rec.line
+    def add(self, recs: list[Rec]) -> None:
+        id_field, first_line = self.shape.id_field, self.first_line
+        for rec in recs:
+            record_id = rec.data.get(id_field)
+            if not isinstance(record_id, str) or not rec.ok(id_field):
+                continue
+            line = first_line.setdefault(record_id, rec.line)
+            if line != rec.line:
+                self.out.add("duplicate-id", rec.line, f"{id_field} {record_id!r} already used on line {line}", record_id)
