@@ -7,12 +7,14 @@ collected rather than raised, and the exit status says whether any error was
 found.  ``checks.CHECKS`` lists every check id; each rule is written once, in
 ``checks``.
 
-The run streams: one document at a time (its text and its layer files, read
-with ``corpus.iter_lines``), keeping only small indexes across documents -- the
-entity table, the set of doc ids and the annotated name forms -- so memory does
-not grow with the number of documents.  The surface-form check needs every name
-before it can scan any text, so it makes a second pass that reads each text,
-its mentions and its exceptions again.
+The run streams: one document at a time, each layer file a batch of records at a
+time (read with ``corpus.iter_lines``).  What is kept across documents is small:
+the entity table, the doc ids, the annotated name forms and, for the surface-form
+check, 12 bytes per usable mention; within one file, each record's id and span key
+(for the duplicate checks).  No file's records are ever all held.  The
+surface-form check needs every name before it can scan any text, so it makes a
+second pass that reads each text again, with what the first pass kept of its
+mentions and exceptions (``guidelines.SurfaceInputs``).
 
 Imports are standard-library only (plus msgspec through ``corpus``): the CLI
 imports this module to build its parser.
@@ -27,8 +29,9 @@ import os
 from dataclasses import asdict, dataclass, field
 from collections import Counter
 from pathlib import Path
+from array import array
 from itertools import islice
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from . import corpus, schema
 from .checks import CHECKS, Finding, has_errors
@@ -53,7 +56,7 @@ class _Run:
     entities: EntityIndex
     forms: FormIndex = field(default_factory=FormIndex)
     doc_ids: set[str] = field(default_factory=set)  # every doc_id the manifest names
-    readable: list[tuple[str, bool]] = field(default_factory=list)  # (doc_id, clean_names) of texts that decoded
+    readable: list[tuple[str, guidelines.SurfaceInputs]] = field(default_factory=list)  # of texts that decoded
 
     @property
     def root(self) -> Path:
@@ -74,8 +77,7 @@ class _DocumentReport:
     findings: list[Finding]
     forms: list[tuple[tuple[str, str], int]]  # ((name form, label), count) of its usable name mentions
     used: set[str]
-    readable: bool
-    clean_names: bool  # no finding in its mention or exception file: every record there is usable
+    surface: guidelines.SurfaceInputs | None  # None when its text did not decode
 
 
 DOCUMENTS_PER_TASK = 32
@@ -110,8 +112,8 @@ def validate_root(root: Path, *, completeness: bool = True, workers: int = 1) ->
             reporter.findings.extend(report.findings)
             state.forms.add_forms(report.forms)
             state.entities.used |= report.used
-            if report.readable:
-                state.readable.append((report.doc_id, report.clean_names))
+            if report.surface is not None:
+                state.readable.append((report.doc_id, report.surface))
         _check_stray_files(state)
         _check_unused_entities(state)
         if completeness and state.forms.labels:
@@ -260,6 +262,7 @@ def _check_document(rec: Rec) -> _DocumentReport:
     forms: Counter = Counter()
     figure_spans: list[tuple[int, int]] = []
     exceptions: list[Rec] = []
+    surface = array("i")
     for shape in schema.PER_DOCUMENT_SHAPES:
         out = state.at(Layout.layer_file(shape, doc_id), doc_id)
         for batch in _load_layer(state, shape, doc_id, text, reporter):
@@ -267,6 +270,7 @@ def _check_document(rec: Rec) -> _DocumentReport:
                 mentioned.update(r.data["entity_id"] for r in batch if r.ok("entity_id"))
                 names.add(batch)
                 forms.update(guidelines.name_forms(batch))
+                surface.extend(guidelines.surface_triples(batch))
             else:
                 crossref.check_mentioned_entities(shape, batch, mentioned, entities, out)
             if shape is schema.FIGURE:
@@ -283,41 +287,36 @@ def _check_document(rec: Rec) -> _DocumentReport:
             state.at(Layout.text_file(doc_id), doc_id),
             state.at(Layout.layer_file(schema.EXCEPTION, doc_id), doc_id),
         )
-    name_files = {Layout.layer_file(shape, doc_id) for shape in (schema.ENTITY_MENTION, schema.EXCEPTION)}
-    clean_names = not any(f.file in name_files for f in reporter.findings)
-    return _DocumentReport(doc_id, reporter.findings, list(forms.items()) if text is not None else [], entities.used, text is not None, clean_names)
+    if text is None:
+        return _DocumentReport(doc_id, reporter.findings, [], entities.used, None)
+    return _DocumentReport(doc_id, reporter.findings, list(forms.items()), entities.used, guidelines.surface_inputs(surface, exceptions))
 
 
-def _check_surface_forms(document: tuple[str, bool]) -> list[Finding]:
-    """Second pass, one document: every whole-word occurrence of an annotated name carries its label.
-
-    Only usable mentions and exceptions count.  When the first pass found nothing in their files,
-    every record there is usable and is taken as read; otherwise they are checked again with a
-    reporter whose findings are dropped (the first pass reported them), which marks the usable ones.
-    """
+def _check_surface_forms(document: tuple[str, guidelines.SurfaceInputs]) -> list[Finding]:
+    """Second pass, one document: every whole-word occurrence of an annotated name carries its label."""
     assert _RUN is not None
-    doc_id, clean = document
+    doc_id, inputs = document
     layout = _RUN.layout
-    state = _Run(layout, Reporter(completeness=False), _RUN.entities)
     text = corpus.read_text(layout.text_path(doc_id))
-    if clean:
-        mentions: Iterable[Rec] = (
-            Rec(line.no, line.record, span_ok=True) for line in corpus.iter_lines(layout.layer_path(schema.ENTITY_MENTION, doc_id)) if line.record is not None
-        )
-        exceptions = [Rec(line.no, line.record, span_ok=True) for line in corpus.iter_lines(layout.layer_path(schema.EXCEPTION, doc_id)) if line.record is not None]
-    else:
-        mentions = (r for batch in _load_layer(state, schema.ENTITY_MENTION, doc_id, text, state.reporter) for r in batch)
-        exceptions = [r for batch in _load_layer(state, schema.EXCEPTION, doc_id, text, state.reporter) for r in batch]
-    inputs = guidelines.surface_inputs(mentions, exceptions)
     reporter = Reporter()
     guidelines.check_surface_forms(
         text,
         inputs,
         _RUN.forms,
+        lambda: _usable_mention_ids(doc_id, text),
         reporter.at(Layout.text_file(doc_id), doc_id),
         reporter.at(Layout.layer_file(schema.EXCEPTION, doc_id), doc_id),
     )
     return reporter.findings
+
+
+def _usable_mention_ids(doc_id: str, text: str) -> list[str | None]:
+    """The ids of a document's usable mentions, in file order: checked again, findings dropped
+    (the first pass reported them)."""
+    assert _RUN is not None
+    state = _Run(_RUN.layout, Reporter(completeness=False), _RUN.entities)
+    batches = _load_layer(state, schema.ENTITY_MENTION, doc_id, text, state.reporter)
+    return [rec.record_id(schema.ENTITY_MENTION) for batch in batches for rec in guidelines.usable_mentions(batch)]
 
 
 # --------------------------------------------------------------------------- command line

@@ -7,18 +7,19 @@
 * an exception that waives nothing is stale (a warning).
 
 The surface-form check needs every name in the corpus before it can scan any
-text, so it runs as a second pass over the documents; between the passes only
-the small ``FormIndex`` (name form -> label counts) is kept in memory, and the
-second pass reads each document's text, mentions and exceptions again.
+text, so it runs as a second pass over the documents; between the passes the
+``FormIndex`` (name form -> label counts) and each document's packed
+``SurfaceInputs`` (12 bytes a usable mention) are kept, and the second pass reads
+each document's text again.
 """
 
 from __future__ import annotations
 
 import re
-import sys
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from .. import schema
 from .records import Rec
@@ -224,54 +225,62 @@ class Waiver(NamedTuple):
 
 
 class SurfaceInputs(NamedTuple):
-    """What the surface-form check needs of one document besides its text: the usable mentions
-    as columns, in file order, and the waivers."""
+    """What the surface-form check needs of one document besides its text, kept between the passes:
+    the usable mentions' (start, end, label index) triples in file order, packed, and the waivers."""
 
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
-    labels: tuple[str, ...]
-    mention_ids: tuple[str | None, ...]
+    mentions: bytes  # array("i") of start, end, index in schema.ENTITY_LABELS, for each usable mention
     waivers: list[Waiver]
 
-    def labels_at(self, start: int, end: int) -> dict[str, str | None]:
-        """{label: mention_id} of the mentions with exactly this span (the last id wins), for messages."""
-        here: dict[str, str | None] = {}
-        for span_start, span_end, label, mention_id in zip(self.starts, self.ends, self.labels, self.mention_ids):
-            if span_start == start and span_end == end:
-                here[label] = mention_id
-        return here
+    def triples(self) -> Iterator[tuple[int, int, int]]:
+        values = array("i", self.mentions)
+        return zip(values[0::3], values[1::3], values[2::3])
 
 
-def surface_inputs(mentions: Iterable[Rec], exceptions: list[Rec]) -> SurfaceInputs:
-    """The usable mentions' spans and labels (read in one pass, so mentions may stream by) and the
-    usable surface-form exceptions of a document."""
-    starts: list[int] = []
-    ends: list[int] = []
-    labels: list[str] = []
-    mention_ids: list[str | None] = []
-    for rec in mentions:
-        if rec.span_ok and rec.ok("label"):
-            starts.append(rec.data["start"])
-            ends.append(rec.data["end"])
-            labels.append(sys.intern(rec.data["label"]))
-            mention_ids.append(rec.record_id(schema.ENTITY_MENTION))
+_LABEL_INDEX = {name: i for i, name in enumerate(schema.ENTITY_LABELS.names)}
+
+
+def usable_mentions(recs: Iterable[Rec]) -> Iterator[Rec]:
+    """The mentions the surface-form check counts: span and label usable."""
+    return (rec for rec in recs if rec.span_ok and rec.ok("label"))
+
+
+def surface_triples(mentions: list[Rec]) -> Iterator[int]:
+    """start, end, label index of each usable mention, flat, for :class:`SurfaceInputs`."""
+    for rec in usable_mentions(mentions):
+        yield rec.data["start"]
+        yield rec.data["end"]
+        yield _LABEL_INDEX[rec.data["label"]]
+
+
+def surface_inputs(triples: array, exceptions: list[Rec]) -> SurfaceInputs:
+    """A document's inputs: its mentions' :func:`surface_triples` and its usable surface-form exceptions."""
     waivers = [
         Waiver(rec.data["start"], rec.data["end"], rec.data["text"], rec.line, rec.record_id(schema.EXCEPTION))
         for rec in exceptions_for(schema.INCONSISTENT_SURFACE_FORM, exceptions)
     ]
-    return SurfaceInputs(tuple(starts), tuple(ends), tuple(labels), tuple(mention_ids), waivers)
+    return SurfaceInputs(triples.tobytes(), waivers)
 
 
-def check_surface_forms(text: str, inputs: SurfaceInputs, forms: FormIndex, text_out: FileReporter, exc_out: FileReporter) -> None:
-    """Every whole-word occurrence of an annotated name carries the name's label, or is waived."""
+def check_surface_forms(
+    text: str,
+    inputs: SurfaceInputs,
+    forms: FormIndex,
+    mention_ids: Callable[[], list[str | None]],
+    text_out: FileReporter,
+    exc_out: FileReporter,
+) -> None:
+    """Every whole-word occurrence of an annotated name carries the name's label, or is waived.
+
+    ``mention_ids`` gives the ids of the usable mentions, in the order of ``inputs``; it is called
+    only to word a finding."""
     if not forms.labels:
         return
-    labelled = set(zip(inputs.starts, inputs.ends, inputs.labels))
+    names = schema.ENTITY_LABELS.names
+    labelled = {(start, end, names[label]) for start, end, label in inputs.triples()}
     waivers = inputs.waivers
     expected_of = forms.expected_labels()
-    matches = list(forms.pattern().finditer(text))
     used: set[int] = set()
-    for match in matches:
+    for match in forms.pattern().finditer(text):
         form = match.group()
         expected = expected_of[form]
         start, end = match.span()
@@ -281,7 +290,11 @@ def check_surface_forms(text: str, inputs: SurfaceInputs, forms: FormIndex, text
         if covering:
             used.update(covering)
             continue
-        here = inputs.labels_at(start, end)
+        here = {
+            names[label]: mention_id
+            for (span_start, span_end, label), mention_id in zip(inputs.triples(), mention_ids())
+            if (span_start, span_end) == (start, end)
+        }
         text_out.add(schema.INCONSISTENT_SURFACE_FORM, line_of(text, start), _form_message(form, start, end, expected, here, forms))
     for i, waiver in enumerate(waivers):
         if i not in used:
