@@ -22,6 +22,7 @@ honour the process umask like any other file the user creates.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -115,10 +116,16 @@ def open_regular(path: Path, root: Path | None = None) -> int | None:
     given ``root``, when the path leads outside it through a symbolic link.  Opened non-blocking,
     so a FIFO is recognised instead of hanging the reader.
     """
-    if root is not None and path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-        raise CorpusError(f"{path} is a symbolic link to {path.resolve()}, outside the corpus root")
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        try:
+            fd = os.open(path, flags | os.O_NOFOLLOW)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:  # ELOOP: the path is a symbolic link
+                raise
+            if root is not None and not path.resolve().is_relative_to(root.resolve()):
+                raise CorpusError(f"{path} is a symbolic link to {path.resolve()}, outside the corpus root") from None
+            fd = os.open(path, flags)
     except FileNotFoundError:
         return None
     except IsADirectoryError:
@@ -214,7 +221,7 @@ def iter_lines(path: Path, root: Path | None = None, shape: RecordShape | None =
     fd = open_regular(path, root)
     if fd is None:
         return
-    typed = msgspec.json.Decoder(schema.record_type(shape)) if shape is not None else None
+    typed = _typed_decoder(shape) if shape is not None else None
     no = 0
     with os.fdopen(fd, "rb") as handle:
         for block in _blocks(handle):
@@ -232,6 +239,16 @@ def iter_lines(path: Path, root: Path | None = None, shape: RecordShape | None =
                 no += 1
                 if (line := _line(no, raw, typed)) is not None:
                     yield line
+
+
+_TYPED_DECODERS: dict[str, msgspec.json.Decoder] = {}
+
+
+def _typed_decoder(shape: RecordShape) -> msgspec.json.Decoder:
+    """The decoder of a shape's typed record, made once per shape name."""
+    if shape.name not in _TYPED_DECODERS:
+        _TYPED_DECODERS[shape.name] = msgspec.json.Decoder(schema.record_type(shape))
+    return _TYPED_DECODERS[shape.name]
 
 
 def _blocks(handle: Any) -> Iterator[bytes]:

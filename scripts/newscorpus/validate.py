@@ -176,7 +176,7 @@ def _check_stray_files(state: _Run) -> None:
 def _listed(folder: Path, suffix: str) -> list[Path]:
     """Entries of ``folder`` whose names end with ``suffix``, sorted; none when it is missing or unreadable."""
     try:
-        return sorted(folder / name for name in os.listdir(folder) if name.endswith(suffix))
+        return [folder / name for name in sorted(os.listdir(folder)) if name.endswith(suffix)]
     except OSError:
         return []
 
