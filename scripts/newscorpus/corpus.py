@@ -145,8 +145,16 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes | None:
     fd = open_regular(path, root)
     if fd is None:
         return None
-    with os.fdopen(fd, "rb") as handle:
-        return handle.read()
+    try:
+        return b"".join(_reads(fd))
+    finally:
+        os.close(fd)
+
+
+def _reads(fd: int) -> Iterator[bytes]:
+    """The file's bytes in pieces of :data:`BLOCK_BYTES`, to its end."""
+    while piece := os.read(fd, BLOCK_BYTES):
+        yield piece
 
 
 def read_text(path: Path) -> str:
@@ -223,8 +231,8 @@ def iter_lines(path: Path, root: Path | None = None, shape: RecordShape | None =
         return
     typed = _typed_decoder(shape) if shape is not None else None
     no = 0
-    with os.fdopen(fd, "rb") as handle:
-        for block in _blocks(handle):
+    try:
+        for block in _blocks(fd):
             if lines := _plain_block(block):
                 try:
                     fits = typed is None or len(typed.decode_lines(block)) == lines
@@ -239,6 +247,8 @@ def iter_lines(path: Path, root: Path | None = None, shape: RecordShape | None =
                 no += 1
                 if (line := _line(no, raw, typed)) is not None:
                     yield line
+    finally:
+        os.close(fd)
 
 
 _TYPED_DECODERS: dict[str, msgspec.json.Decoder] = {}
@@ -251,10 +261,10 @@ def _typed_decoder(shape: RecordShape) -> msgspec.json.Decoder:
     return _TYPED_DECODERS[shape.name]
 
 
-def _blocks(handle: Any) -> Iterator[bytes]:
+def _blocks(fd: int) -> Iterator[bytes]:
     """The file in blocks of whole lines (the last may lack its end of line)."""
     rest = b""
-    while chunk := handle.read(BLOCK_BYTES):
+    for chunk in _reads(fd):
         chunk = rest + chunk
         cut = chunk.rfind(b"\n") + 1  # so a \r\n is never split between blocks
         rest, chunk = chunk[cut:], chunk[:cut]

@@ -9,6 +9,7 @@ are declared in ``schema`` (``Field.entity_ref``, ``RecordShape.same_annotation`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Iterable
 
 from .. import schema
@@ -109,18 +110,20 @@ class DuplicateSpans:
     def add(self, recs: list[Rec]) -> None:
         if not self.shape.spans:
             return
-        key_fields, first = self.key_fields, self.first
+        key_fields, first, id_field = self.key_fields, self.first, self.shape.id_field
+        key_of = itemgetter(*key_fields)
         for rec in recs:
-            if not rec.span_ok or not rec.ok(*key_fields):
+            if not rec.span_ok or (rec.bad and not rec.ok(*key_fields)):
                 continue
-            key = tuple(map(rec.data.get, key_fields))
+            key = key_of(rec.data)
             if self.lists:
                 key = tuple(map(_hashable, key))
             if key in first:
                 line, other = first[key]
+                other = other if isinstance(other, str) else None  # as Rec.record_id gives it
                 self.out.add("duplicate-span", rec.line, f"same {', '.join(key_fields)} as {other!r} on line {line}", rec.record_id(self.shape))
             else:
-                first[key] = (rec.line, rec.record_id(self.shape))
+                first[key] = (rec.line, rec.data.get(id_field))
 
 
 def _hashable(value: Any) -> Any:
