@@ -159,12 +159,14 @@ def _batches(root: Path) -> Iterator[list[corpus.Record]]:
 
 def _export_batch(manifests: list[corpus.Record]) -> _Batch:
     """Read, parse and turn one batch of documents into a record batch per config (in a worker)."""
-    from .parquet import encode_rows
+    from .parquet import encode_columns, encode_rows
 
     assert _JOB is not None
     documents = [corpus.read_document(_JOB.root, m) for m in manifests]
     batch = _Batch(documents[0].split, {})
-    pending: dict[str, list[rows.Row]] = {name: [] for name in CONFIG_NAMES if name != "entity_table"}
+    pending: dict[str, list[rows.Row]] = {name: [] for name in CONFIG_NAMES if name not in ("entity_table", *TOKEN_CONFIGS)}
+    shared: dict[str, list[Any]] = {}
+    tags: dict[str, list[list[str]]] = {config: [] for config in TOKEN_CONFIGS}
     for parsed, doc in ner.parse((doc.text, doc) for doc in documents):
         batch.documents += 1
         batch.languages.add(doc.manifest["language"])
@@ -176,12 +178,18 @@ def _export_batch(manifests: list[corpus.Record]) -> _Batch:
                 if f.class_label:
                     batch.labels.setdefault((name, f.name), Counter()).update(row[f.name] for row in layer)
             batch.methods.update(row["method"] for row in layer)
-        token_rows, problems = rows.token_rows(doc, parsed)
+        columns, config_tags, problems = rows.token_columns(doc, parsed)
+        for column, values in columns.items():
+            shared.setdefault(column, []).extend(values)
         for config in TOKEN_CONFIGS:
-            pending[config] += token_rows[config]
+            tags[config] += config_tags[config]
         batch.misaligned += problems
         batch.mentions.append((doc.doc_id, [m["entity_id"] for m in doc.records(schema.ENTITY_MENTION)]))
     batch.tables = {name: encode_rows(config_rows, *_JOB.schemas[name]) for name, config_rows in pending.items()}
+    for config in TOKEN_CONFIGS:  # the shared columns are encoded once, for the first config
+        table = encode_columns({**shared, rows.TAGS_COLUMN: tags[config]}, *_JOB.schemas[config])
+        shared = {column: table.column(column) for column in shared}
+        batch.tables[config] = table
     return batch
 
 
@@ -204,6 +212,7 @@ def write_export(root: Path, out: Path, policy: ShardPolicy, workers: int = 1, *
     mentions: dict[str, Counter] = {}
     doc_ids: dict[str, dict[str, list[str]]] = {}
     _JOB = _Job(root, {e["entity_id"]: e["name"] for e in table}, schemas)
+    ner.pipeline()  # built once, here, so that forked workers inherit it
     try:
         with (out / ALIGNMENT_FILE).open("w", encoding="utf-8") as alignment:
             for batch in ordered_map(_export_batch, _batches(root), workers):

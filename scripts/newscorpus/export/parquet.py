@@ -100,19 +100,27 @@ def _label_ids(array: "pa.Array", feature: Any, arrow_type: "pa.DataType", where
 
 
 def encode_rows(rows: list[dict[str, Any]], features: "datasets.Features", schema: "pa.Schema") -> "pa.RecordBatch":
-    """Rows of Python values (ClassLabels as names) as a record batch of ``schema`` (ClassLabels as ids).
+    """Rows of Python values (ClassLabels as names) as a record batch of ``schema`` (ClassLabels as ids)."""
+    return encode_columns({field.name: [row[field.name] for row in rows] for field in schema}, features, schema)
 
-    Arrow builds the columns with label names, then ``pyarrow.compute.index_in`` turns each
+
+def encode_columns(columns: dict[str, Any], features: "datasets.Features", schema: "pa.Schema") -> "pa.RecordBatch":
+    """Columns of Python values (ClassLabels as names) as a record batch of ``schema`` (ClassLabels as ids).
+
+    Arrow builds each column with label names, then ``pyarrow.compute.index_in`` turns each
     ClassLabel column, nested or not, into ids; a name outside its inventory raises ``ValueError``.
+    A column given as an Arrow array is taken as it is (already encoded, of the field's type).
     """
     import pyarrow as pa
 
-    columns = []
+    arrays = []
     for field in schema:
-        feature = features[field.name]
-        values = pa.array([row[field.name] for row in rows], type=_names_type(feature))
-        columns.append(_label_ids(values, feature, field.type, field.name))
-    return pa.RecordBatch.from_arrays(columns, schema=schema)
+        values = columns[field.name]
+        if not isinstance(values, (pa.Array, pa.ChunkedArray)):
+            feature = features[field.name]
+            values = _label_ids(pa.array(values, type=_names_type(feature)), feature, field.type, field.name)
+        arrays.append(values)
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
 def shard_name(split: str, index: int, count: int) -> str:

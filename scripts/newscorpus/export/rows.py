@@ -51,30 +51,31 @@ def layer_rows(doc: Document, shape: schema.RecordShape, entity_names: dict[str,
     return rows
 
 
-def token_rows(doc: Document, parsed: "Doc") -> tuple[dict[str, list[Row]], list[Misalignment]]:
-    """The ``ner`` and ``ner_ontonotes`` rows (same sentences and tokens), and the spans neither could tag."""
+TAGS_COLUMN = "ner_tags"
+"""The one column in which the token configs differ; they share every other column."""
+
+
+def token_columns(doc: Document, parsed: "Doc") -> tuple[dict[str, list[Any]], dict[str, list[list[str]]], list[Misalignment]]:
+    """The token configs' rows as columns (one entry per sentence): the columns ``ner`` and
+    ``ner_ontonotes`` share, each config's :data:`TAGS_COLUMN`, and the spans neither could tag."""
     mentions = doc.records(schema.ENTITY_MENTION)
     tokens = Tokens.of(parsed, doc.text)
     sents = sentences(tokens)
-    rows: dict[str, list[Row]] = {}
+    shared = {
+        "doc_id": [doc.doc_id] * len(sents),
+        "sentence_id": [s.sentence_id for s in sents],
+        "start": [s.starts[0] for s in sents],
+        "end": [s.ends[-1] for s in sents],
+        "tokens": [s.tokens for s in sents],
+        "token_starts": [s.starts for s in sents],
+        "token_ends": [s.ends for s in sents],
+    }
+    tags: dict[str, list[list[str]]] = {}
     problems: list[Misalignment] = []
     for config, spans in (("ner", name_spans(mentions)), ("ner_ontonotes", ontonotes_spans(mentions, doc.records(schema.FIGURE)))):
-        tags, missed = tag(doc.doc_id, tokens, spans)
+        tags[config], missed = tag(doc.doc_id, tokens, spans)
         problems += [m for m in missed if m not in problems]
-        rows[config] = [
-            {
-                "doc_id": doc.doc_id,
-                "sentence_id": s.sentence_id,
-                "start": s.starts[0],
-                "end": s.ends[-1],
-                "tokens": s.tokens,
-                "ner_tags": sentence_tags,
-                "token_starts": s.starts,
-                "token_ends": s.ends,
-            }
-            for s, sentence_tags in zip(sents, tags)
-        ]
-    return rows, problems
+    return shared, tags, problems
 
 
 def entity_table_rows(table: list[Record], counts: dict[str, int], doc_ids: dict[str, list[str]]) -> list[Row]:
