@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
 
 from .. import schema
 
@@ -55,8 +55,7 @@ class Misalignment:
         return asdict(self)
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     """One sentence's non-whitespace tokens: texts and offsets in the document text."""
 
     sentence_id: int
@@ -150,8 +149,7 @@ def sentences(tokens: Tokens) -> list[Sentence]:
     return out
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A span to tag: its id (for reports), offsets, text and tag label."""
 
     span_id: str
