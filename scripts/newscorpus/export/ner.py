@@ -124,7 +124,8 @@ class Tokens:
     ends: list[int]
     space: list[bool]
     sentence: list[int]
-    groups: list[list[int]]  # per non-empty sentence, its non-whitespace tokens' indexes
+    kept: list[int]  # the non-whitespace tokens' indexes, in order
+    cuts: list[int]  # where in ``kept`` each non-empty sentence starts, and len(kept) last
 
     @classmethod
     def of(cls, doc: "Doc", text: str) -> "Tokens":
@@ -135,18 +136,21 @@ class Tokens:
         columns = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START]).astype(np.int64).reshape(-1, 4)
         starts, space, sentence = columns[:, 0], columns[:, 2] == 1, np.cumsum(columns[:, 3] == 1) - 1
         kept = np.flatnonzero(~space)
-        groups = [g.tolist() for g in np.split(kept, np.flatnonzero(np.diff(sentence[kept])) + 1)] if len(kept) else []
-        return cls(doc, text, starts.tolist(), (starts + columns[:, 1]).tolist(), space.tolist(), sentence.tolist(), groups)
+        cuts = [0, *(np.flatnonzero(np.diff(sentence[kept])) + 1).tolist(), len(kept)] if len(kept) else [0]
+        return cls(doc, text, starts.tolist(), (starts + columns[:, 1]).tolist(), space.tolist(), sentence.tolist(), kept.tolist(), cuts)
+
+    def by_sentence(self, values: list[Any]) -> list[list[Any]]:
+        """Per non-empty sentence, the values (one per token) of its non-whitespace tokens."""
+        kept = [values[i] for i in self.kept]
+        return [kept[a:b] for a, b in zip(self.cuts, self.cuts[1:])]
 
 
 def sentences(tokens: Tokens) -> list[Sentence]:
     """The document's sentences with their non-whitespace tokens; all-space sentences are dropped."""
-    text, all_starts, all_ends = tokens.text, tokens.starts, tokens.ends
-    out = []
-    for group in tokens.groups:
-        starts, ends = [all_starts[i] for i in group], [all_ends[i] for i in group]
-        out.append(Sentence(len(out), [text[a:b] for a, b in zip(starts, ends)], starts, ends))
-    return out
+    text = tokens.text
+    words = [text[a:b] for a, b in zip(tokens.starts, tokens.ends)]
+    parts = zip(tokens.by_sentence(words), tokens.by_sentence(tokens.starts), tokens.by_sentence(tokens.ends))
+    return [Sentence(i, *part) for i, part in enumerate(parts)]
 
 
 class Span(NamedTuple):
@@ -192,7 +196,7 @@ def tag(doc_id: str, tokens: Tokens, spans: Iterable[Span]) -> tuple[list[list[s
                 tags[i] = f"I-{span.label}"
             continue
         problems.append(Misalignment(doc_id, span.span_id, span.start, span.end, span.text, span.label, reason))
-    return [[tags[i] for i in group] for group in tokens.groups], problems
+    return tokens.by_sentence(tags), problems
 
 
 def _misalignment_reason(tokens: Tokens, start: int, end: int) -> str:
