@@ -212,7 +212,6 @@ def write_export(root: Path, out: Path, policy: ShardPolicy, workers: int = 1, *
     mentions: dict[str, Counter] = {}
     doc_ids: dict[str, dict[str, list[str]]] = {}
     _JOB = _Job(root, {e["entity_id"]: e["name"] for e in table}, schemas)
-    ner.pipeline()  # built once, here, so that forked workers inherit it
     try:
         with (out / ALIGNMENT_FILE).open("w", encoding="utf-8") as alignment:
             for batch in ordered_map(_export_batch, _batches(root), workers):

@@ -33,9 +33,9 @@ class ShardPolicy:
     max_shard_rows: int | None = None
     max_shard_bytes: int | None = 256 * 1024 * 1024
     row_group_rows: int = 10_000
-    row_group_bytes: int = 8 * 1024 * 1024
-    """Arrow bytes queued per writer before a row group is cut: a build has 6 configs x 3 splits of
-    writers, so this bounds what they hold together (~150 MiB at most), whatever the corpus size."""
+    row_group_bytes: int = 2 * 1024 * 1024
+    """Arrow bytes queued per writer before a row group is cut: a build has one writer per config
+    and split, so this bounds what they hold together (~40 MiB), whatever the corpus size."""
 
     def __post_init__(self) -> None:
         for name in ("max_shard_rows", "max_shard_bytes"):
@@ -208,6 +208,7 @@ class SplitWriter:
         self.stats.num_bytes += self._batched_bytes
         self._shard_rows += table.num_rows
         self._batches, self._batched_rows, self._batched_bytes = [], 0, 0
+        self._pa.default_memory_pool().release_unused()  # give the row group's buffers back to the system
 
     def _roll_if_full(self) -> None:
         limit = self.policy.max_shard_bytes
