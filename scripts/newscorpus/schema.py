@@ -275,6 +275,12 @@ class RecordShape:
     def date_fields(self) -> list[Field]:
         return [f for f in self.fields if f.kind == "date"]
 
+    @cached_property
+    def annotation_key(self) -> tuple[str, ...]:
+        """The fields whose values, all equal, make two records of a layer one annotation twice:
+        the span offsets and :attr:`same_annotation`."""
+        return tuple(name for span in self.spans for name in (span.start, span.end)) + self.same_annotation
+
 
 PROVENANCE_FIELDS = (
     Field("annotator", "string", "Who made the record (a person's handle, or the tool or model that wrote it)."),

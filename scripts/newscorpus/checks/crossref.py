@@ -92,19 +92,14 @@ def check_mentioned_entities(shape: RecordShape, recs: Iterable[Rec], mentioned:
                     )
 
 
-def duplicate_key_fields(shape: RecordShape) -> tuple[str, ...]:
-    """The fields whose values, all equal, make two records of a layer one annotation twice."""
-    return tuple(name for span in shape.spans for name in (span.start, span.end)) + shape.same_annotation
-
-
 class DuplicateSpans:
     """``duplicate-span``: fed a file's records one at a time, reports one annotating the same span the
     same way as an earlier one (a copy).  Keeps each key with its first line and id, not the records."""
 
     def __init__(self, shape: RecordShape, out: FileReporter) -> None:
         self.shape, self.out = shape, out
-        self.key_fields = duplicate_key_fields(shape)
-        self.lists = any(shape.field(name).kind == "string_list" for name in self.key_fields)
+        self.key_fields = shape.annotation_key
+        self.lists = any(f.kind == "string_list" for f in shape.fields if f.name in self.key_fields)
         self.first: dict[tuple, tuple[int, str | None]] = {}
 
     def add(self, recs: list[Rec]) -> None:
