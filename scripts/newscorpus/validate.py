@@ -231,8 +231,9 @@ def _load_layer(state: _Run, shape: RecordShape, doc_id: str, text: str | None, 
     checks, reported to ``reporter``) before it is handed on; the file's records are never all held."""
     shown = Layout.layer_file(shape, doc_id)
     out = reporter.at(shown, doc_id)
-    unique, duplicates = records.UniqueIds(shape, out), crossref.DuplicateSpans(shape, out)
-    lines = records.iter_records(state.root / shown, shape, out, state.root)
+    path = state.root / shown
+    unique, duplicates = records.UniqueIds(shape, out), crossref.DuplicateSpans(shape, out, path)
+    lines = records.iter_records(path, shape, out, state.root)
     while batch := list(islice(lines, RECORDS_PER_BATCH)):
         records.check_dates(shape, batch, out)
         if text is not None:
@@ -243,6 +244,7 @@ def _load_layer(state: _Run, shape: RecordShape, doc_id: str, text: str | None, 
         unique.add(batch)
         duplicates.add(batch)
         yield batch
+    duplicates.finish()
 
 
 def _check_document(rec: Rec) -> _DocumentReport:

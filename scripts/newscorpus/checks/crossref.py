@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from operator import itemgetter
+from pathlib import Path
 from typing import Any, Iterable
 
-from .. import schema
+from .. import corpus, schema
 from ..schema import RecordShape
 from .records import Rec
 from .report import FileReporter
@@ -93,19 +94,23 @@ def check_mentioned_entities(shape: RecordShape, recs: Iterable[Rec], mentioned:
 
 
 class DuplicateSpans:
-    """``duplicate-span``: fed a file's records one at a time, reports one annotating the same span the
-    same way as an earlier one (a copy).  Keeps each key with its first line and id, not the records."""
+    """``duplicate-span``: fed a file's records a batch at a time, finds one annotating the same span
+    the same way as an earlier one (a copy), and reports them all at :meth:`finish`.
 
-    def __init__(self, shape: RecordShape, out: FileReporter) -> None:
-        self.shape, self.out = shape, out
+    Keeps each key with its first line only; the ids the messages name are read back from the
+    file at :meth:`finish`, so no record and no id is held for this check."""
+
+    def __init__(self, shape: RecordShape, out: FileReporter, path: Path) -> None:
+        self.shape, self.out, self.path = shape, out, path
         self.key_fields = shape.annotation_key
         self.lists = any(f.kind == "string_list" for f in shape.fields if f.name in self.key_fields)
-        self.first: dict[tuple, tuple[int, str | None]] = {}
+        self.first: dict[tuple, int] = {}
+        self.found: list[tuple[int, int, str | None]] = []  # (line, line of the first copy, record id)
 
     def add(self, recs: list[Rec]) -> None:
         if not self.shape.spans:
             return
-        key_fields, first, id_field = self.key_fields, self.first, self.shape.id_field
+        key_fields, first = self.key_fields, self.first
         key_of = itemgetter(*key_fields)
         for rec in recs:
             if not rec.span_ok or (rec.bad and not rec.ok(*key_fields)):
@@ -113,12 +118,17 @@ class DuplicateSpans:
             key = key_of(rec.data)
             if self.lists:
                 key = tuple(map(_hashable, key))
-            if key in first:
-                line, other = first[key]
-                other = other if isinstance(other, str) else None  # as Rec.record_id gives it
-                self.out.add("duplicate-span", rec.line, f"same {', '.join(key_fields)} as {other!r} on line {line}", rec.record_id(self.shape))
-            else:
-                first[key] = (rec.line, rec.data.get(id_field))
+            line = first.setdefault(key, rec.line)
+            if line != rec.line:
+                self.found.append((rec.line, line, rec.record_id(self.shape)))
+
+    def finish(self) -> None:
+        if not self.found:
+            return
+        wanted = {first for _, first, _ in self.found}
+        ids = {line.no: Rec(line.no, line.record).record_id(self.shape) for line in corpus.iter_lines(self.path) if line.no in wanted}
+        for line, first, record_id in self.found:
+            self.out.add("duplicate-span", line, f"same {', '.join(self.key_fields)} as {ids.get(first)!r} on line {first}", record_id)
 
 
 def _hashable(value: Any) -> Any:
