@@ -90,3 +90,23 @@ def test_a_record_of_its_shape_fits_the_typed_record(tmp_path):
     path = tmp_path / "f.jsonl"
     path.write_text(json.dumps(record) + "\n" + json.dumps({**record, "check": "nope"}) + "\n")
     assert [line.fits for line in corpus.iter_lines(path, shape=schema.EXCEPTION)] == [True, False]
+
+
+def test_a_file_of_many_blocks_reads_every_line_once_in_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus, "BLOCK_BYTES", 16)
+    content = "".join(json.dumps({"n": n}) + ("\r\n" if n % 3 else "\n") for n in range(50))
+    assert _lines(tmp_path, content) == [(n + 1, {"n": n}, None) for n in range(50)]
+
+
+def test_two_objects_on_one_line_are_one_bad_line_whatever_the_rest_of_the_file(tmp_path):
+    lines = _lines(tmp_path, '{"a": 1}\n{"b": 2}{"c": 3}\n{"d": 4}\n')
+    assert lines == [(1, {"a": 1}, None), (2, None, _json_error('{"b": 2}{"c": 3}')), (3, {"d": 4}, None)]
+
+
+def test_an_object_over_two_lines_is_two_bad_lines_not_one_record(tmp_path):
+    lines = _lines(tmp_path, '{"a": 1}\n{"b":\n 2}\n')
+    assert [(no, record) for no, record, _ in lines] == [(1, {"a": 1}), (2, None), (3, None)]
+
+
+def test_line_numbers_count_blank_lines_between_records(tmp_path):
+    assert _lines(tmp_path, '{"a": 1}\n\n{"b": 2}\n') == [(1, {"a": 1}, None), (3, {"b": 2}, None)]
