@@ -67,15 +67,18 @@ class Sentence(NamedTuple):
 def _line_break_sentences(doc: "Doc") -> "Doc":
     """A sentence starts after every token that holds a line break (the sentencizer's starts stay).
 
-    Only whitespace tokens can hold one, so only their texts are looked at."""
+    Only whitespace tokens can hold one, so only their texts are looked at; the starts are set
+    together with ``Doc.from_array``."""
     import numpy as np
-    from spacy.attrs import IS_SPACE, ORTH
+    from spacy.attrs import IS_SPACE, ORTH, SENT_START
 
-    columns = doc.to_array([IS_SPACE, ORTH]).reshape(-1, 2)
+    columns = doc.to_array([IS_SPACE, ORTH, SENT_START])
     strings = doc.vocab.strings
-    for i in np.flatnonzero(columns[:-1, 0] == 1).tolist():
-        if "\n" in strings[int(columns[i, 1])]:
-            doc[i + 1].is_sent_start = True
+    breaks = [i + 1 for i in np.flatnonzero(columns[:-1, 0] == 1).tolist() if "\n" in strings[int(columns[i, 1])]]
+    if breaks:
+        starts = columns[:, 2].copy()
+        starts[breaks] = 1
+        doc.from_array([SENT_START], starts)
     return doc
 
 
