@@ -18,7 +18,7 @@ prints as a warning.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
 
@@ -129,6 +129,7 @@ class Tokens:
     sentence: list[int]
     kept: list[int]  # the non-whitespace tokens' indexes, in order
     cuts: list[int]  # where in ``kept`` each non-empty sentence starts, and len(kept) last
+    _ranges: dict[tuple[int, int], tuple[int, int] | None] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, doc: "Doc", text: str) -> "Tokens":
@@ -141,6 +142,15 @@ class Tokens:
         kept = np.flatnonzero(~space)
         cuts = [0, *(np.flatnonzero(np.diff(sentence[kept])) + 1).tolist(), len(kept)] if len(kept) else [0]
         return cls(doc, text, starts.tolist(), (starts + columns[:, 1]).tolist(), space.tolist(), sentence.tolist(), kept.tolist(), cuts)
+
+    def token_range(self, start: int, end: int) -> tuple[int, int] | None:
+        """The tokens ``Doc.char_span(start, end, alignment_mode="strict")`` finds (as a range of
+        token indexes), None when the offsets fall inside tokens; looked up once per span."""
+        key = (start, end)
+        if key not in self._ranges:
+            found = self.doc.char_span(start, end, alignment_mode="strict")
+            self._ranges[key] = None if found is None else (found.start, found.end)
+        return self._ranges[key]
 
     def by_sentence(self, values: list[Any]) -> list[list[Any]]:
         """Per non-empty sentence, the values (one per token) of its non-whitespace tokens."""
@@ -185,15 +195,15 @@ def tag(doc_id: str, tokens: Tokens, spans: Iterable[Span]) -> tuple[list[list[s
     tags = [OUTSIDE] * len(tokens.starts)
     problems: list[Misalignment] = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end, s.span_id)):
-        found = tokens.doc.char_span(span.start, span.end, alignment_mode="strict")
+        found = tokens.token_range(span.start, span.end)
         if found is None:
             reason = _misalignment_reason(tokens, span.start, span.end)
-        elif tokens.sentence[found.start] != tokens.sentence[found.end - 1]:
+        elif tokens.sentence[found[0]] != tokens.sentence[found[1] - 1]:
             reason = "the mention crosses a sentence boundary"
-        elif any(tags[i] != OUTSIDE for i in range(found.start, found.end)):
+        elif any(tags[i] != OUTSIDE for i in range(*found)):
             reason = "the mention overlaps another name mention that was tagged first"
         else:
-            kept = [i for i in range(found.start, found.end) if not tokens.space[i]]
+            kept = [i for i in range(*found) if not tokens.space[i]]
             tags[kept[0]] = f"B-{span.label}"
             for i in kept[1:]:
                 tags[i] = f"I-{span.label}"
