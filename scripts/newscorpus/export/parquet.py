@@ -123,6 +123,20 @@ def encode_columns(columns: dict[str, Any], features: "datasets.Features", schem
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
+def release_freed_memory() -> None:
+    """Give memory freed so far back to the operating system: Arrow's pool, and glibc's heap (which
+    keeps what the received batches' bytes held), so that a long build's resident set stays low."""
+    import ctypes
+
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
+
+
 def shard_name(split: str, index: int, count: int) -> str:
     return f"{split}-{index:05d}-of-{count:05d}.parquet"
 
@@ -208,7 +222,7 @@ class SplitWriter:
         self.stats.num_bytes += self._batched_bytes
         self._shard_rows += table.num_rows
         self._batches, self._batched_rows, self._batched_bytes = [], 0, 0
-        self._pa.default_memory_pool().release_unused()  # give the row group's buffers back to the system
+        release_freed_memory()
 
     def _roll_if_full(self) -> None:
         limit = self.policy.max_shard_bytes
