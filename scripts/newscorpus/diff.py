@@ -1,20 +1,16 @@
 """``newscorpus diff A B``: what changed between two versions of the corpus.
 
-A and B are either two versions of the repository that holds the root
-(release versions such as ``1.0.0``, found even in a clone without tags; tags,
-branches, commit ids) or two export folders built by
-``newscorpus build``.  For every layer -- the manifest, the entity table and
-the annotation layers -- records are matched by their key ((doc_id, id) per
-document, the id for corpus-wide files) and reported as added, removed or
-changed (with each changed field's old and new value), with the per-label
-counts before and after.
+A and B are two git revisions of the repository that holds the root (release versions such
+as ``1.0.0``, found even in a clone without tags; tags, branches, commit ids) or two export
+folders built by ``newscorpus build``.  Every layer's records (manifest, entity table,
+annotation layers) are matched by key ((doc_id, id) per document, the id in corpus-wide
+files) and reported as added, removed or changed (each changed field's old and new value),
+with the per-label counts before and after.
 
-Git revisions are read with ``git archive`` into a temporary folder (only the
-manifest and annotations/, streamed member by member); export folders are read
-from their Parquet files with pyarrow, decoding ClassLabel ids back to names
-from the Hugging Face features stored in the Parquet schema metadata.  Both
-sides are walked one document at a time in doc_id order, so memory does not
-grow with the number of records that did not change.
+Revisions are streamed out of ``git archive`` (only the manifest and annotations/); exports are
+read from their Parquet files, ClassLabel ids decoded with the features in the schema metadata.
+Both sides are walked one document at a time in doc_id order, so memory does not grow with the
+number of records that did not change.
 """
 
 from __future__ import annotations

@@ -1,26 +1,23 @@
-"""``newscorpus release X.Y.Z``: cut a versioned release of the corpus.
+"""``newscorpus release X.Y.Z``: cut a versioned release, a commit and an annotated tag ``vX.Y.Z``.
 
-A release is a commit plus an annotated tag ``vX.Y.Z`` on a clean, valid tree.
 In order, it
 
-1. refuses unless X.Y.Z is greater than both the current version and the last
-   release (found from ``releases/*.sha256`` and tags), the git tree is clean, and
-   ``newscorpus validate`` finds no errors;
+1. refuses unless X.Y.Z is greater than both the current version and the last release (found
+   from ``releases/*.sha256`` and tags), the git tree is clean, and ``newscorpus validate``
+   finds no errors;
 2. diffs the data against the previous release (``newscorpus diff``);
 3. writes the version into ``scripts/newscorpus/version.py`` (the one place it lives);
 4. appends the corrections of released records to ``annotations/errata.jsonl``;
-5. moves the CHANGELOG's "Unreleased" notes under a dated ``[X.Y.Z]`` heading with
-   the diff summary (before the build: the export's ``datePublished`` is that date);
-6. builds the Hugging Face export (``newscorpus build``) and
-   records its checksums in ``releases/X.Y.Z.sha256``;
+5. moves the CHANGELOG's "Unreleased" notes under a dated ``[X.Y.Z]`` heading with the diff
+   summary (before the build: the export's ``datePublished`` is that date);
+6. builds the export (``newscorpus build``) and records its checksums in ``releases/X.Y.Z.sha256``;
 7. regenerates the generated doc blocks (version, errata);
 8. commits those files and creates the annotated tag.
 
-The validator, the export build and the docs run in a child Python whose
-import path starts with the root's own ``scripts/`` folder, so a release built
-from a clone uses that clone's code and its freshly written version -- not
-whatever copy of the package happens to be installed.  If any step fails
-before the commit, every file the release wrote is put back as it was.
+Validation, build and docs run in a child Python whose import path starts with the root's own
+``scripts/``, so a release uses that clone's code and its freshly written version, not whatever
+copy of the package is installed.  If any step fails before the commit, every file the release
+wrote is put back as it was.
 """
 
 from __future__ import annotations
@@ -41,6 +38,7 @@ from .diff import CorpusDiff, DiffError, describe_change, diff, summary_lines
 from .docs import DOC_FILES
 from .repo import RELEASES_DIR, TAG_PREFIX, GitError, release_commit, released_versions
 
+VERSION_FILE = Path("scripts", "newscorpus", "version.py")
 VERSION_LINE_RE = re.compile(r'^CORPUS_VERSION = "([^"]*)"$', re.MULTILINE)
 CHANGELOG = "CHANGELOG.md"
 UNRELEASED_RE = re.compile(r"^## \[Unreleased\][^\n]*\n(.*?)(?=^## |\Z)", re.MULTILINE | re.DOTALL)
@@ -56,10 +54,6 @@ class ReleaseError(Exception):
 # --------------------------------------------------------------------------- paths and versions
 
 
-def version_file(root: Path) -> Path:
-    return root / "scripts" / "newscorpus" / "version.py"
-
-
 def parse_version(text: str) -> tuple[int, int, int]:
     try:
         return repo.version_key(text)
@@ -68,7 +62,7 @@ def parse_version(text: str) -> tuple[int, int, int]:
 
 
 def current_version(root: Path) -> str:
-    path = version_file(root)
+    path = root / VERSION_FILE
     if not path.is_file():
         raise ReleaseError(f"{path}: no version file (is {root} the repository root?)")
     match = VERSION_LINE_RE.search(path.read_text(encoding="utf-8"))
@@ -78,7 +72,7 @@ def current_version(root: Path) -> str:
 
 
 def write_version(root: Path, version: str) -> None:
-    path = version_file(root)
+    path = root / VERSION_FILE
     text = path.read_text(encoding="utf-8")
     atomic_write_text(path, VERSION_LINE_RE.sub(f'CORPUS_VERSION = "{version}"', text, count=1))
 
@@ -290,7 +284,7 @@ def execute(plan: Plan) -> None:
         return path
 
     try:
-        remember(version_file(root))
+        remember(root / VERSION_FILE)
         write_version(root, version)
         if plan.errata:
             append_errata(remember(Layout(root).errata_path), plan.errata)

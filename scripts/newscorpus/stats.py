@@ -163,7 +163,6 @@ def compute(root: Path) -> CorpusStats:
 class Table:
     """A titled table; rendered as aligned text or as Markdown."""
 
-    key: str
     title: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
@@ -175,7 +174,7 @@ def split_table(stats: CorpusStats) -> Table:
     rows = [(split, docs[split], chars[split], *(counts[split] for counts in per_layer.values())) for split in stats.splits]
     rows.append((TOTAL, sum(docs.values()), sum(chars.values()), *(sum(counts.values()) for counts in per_layer.values())))
     header = ("split", "documents", "characters", *per_layer)
-    return Table("splits", "Documents and records per split", header, tuple(tuple(map(str, row)) for row in rows))
+    return Table("Documents and records per split", header, tuple(tuple(map(str, row)) for row in rows))
 
 
 def document_table(stats: CorpusStats) -> Table:
@@ -184,7 +183,7 @@ def document_table(stats: CorpusStats) -> Table:
         (row.doc_id, row.split, str(row.characters), *(str(row.records.get(name, 0)) for name in layers))
         for row in stats.documents
     )
-    return Table("documents", "Records per document", ("doc_id", "split", "characters", *layers), rows)
+    return Table("Records per document", ("doc_id", "split", "characters", *layers), rows)
 
 
 def label_tables(stats: CorpusStats) -> list[Table]:
@@ -198,7 +197,7 @@ def label_tables(stats: CorpusStats) -> list[Table]:
                 for label, counts in per_label.items()
             )
             title = f"{shape.name}.{f.name}: {f.inventory.title if f.inventory else f.name}"
-            tables.append(Table(f"{shape.name}.{f.name}", title, (f.name, *stats.splits, TOTAL), rows))
+            tables.append(Table(title, (f.name, *stats.splits, TOTAL), rows))
     return tables
 
 
@@ -209,9 +208,9 @@ def entity_table_tables(stats: CorpusStats) -> list[Table]:
         (f"mentioned in {split}", str(len(stats.entity_mentioned.get(split, ())))) for split in stats.splits
     ) + (("never mentioned", str(stats.unmentioned_entities())), (TOTAL, str(sum(stats.entity_labels.values()))))
     return [
-        Table("entity_table.label", "Entity table: entities per type", ("label", "entities"), by_label),
-        Table("entity_table.method", "Entity table: entities per method", ("method", "entities"), by_method),
-        Table("entity_table.mentions", "Entity table: entities with mentions", ("entities", "count"), mentioned),
+        Table("Entity table: entities per type", ("label", "entities"), by_label),
+        Table("Entity table: entities per method", ("method", "entities"), by_method),
+        Table("Entity table: entities with mentions", ("entities", "count"), mentioned),
     ]
 
 
