@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import repo, schema, stats, texts
-from .corpus import Layout, atomic_write_bytes, atomic_write_text, canonical_record
+from .corpus import Layout, atomic_write_bytes, atomic_write_text, dumps_records
 from .diff import CorpusDiff, DiffError, describe_change, diff, summary_lines
 from .docs import DOC_FILES
 from .repo import RELEASES_DIR, TAG_PREFIX, GitError, release_commit, released_versions
@@ -137,8 +137,7 @@ def append_errata(path: Path, records: list[dict]) -> None:
     old = path.read_bytes() if path.is_file() else b""
     if old and not old.endswith(b"\n"):
         old += b"\n"
-    new = "".join(json.dumps(canonical_record(schema.ERRATUM, r), ensure_ascii=False) + "\n" for r in records)
-    atomic_write_bytes(path, old + new.encode("utf-8"))
+    atomic_write_bytes(path, old + dumps_records(schema.ERRATUM, records).encode("utf-8"))
 
 
 # --------------------------------------------------------------------------- changelog
