@@ -117,12 +117,13 @@ def _count_labels(shape: RecordShape, records: list[dict[str, Any]], into: dict[
             into[f.name][str(record.get(f.name))] += 1
 
 
-def diff_layer(shape: RecordShape, docs: Iterator[tuple[str, list[dict[str, Any]], list[dict[str, Any]], str]]) -> LayerDiff:
-    """Compare one layer, fed one document at a time as (doc_id, old records, new records, where)."""
+def diff_layer(shape: RecordShape, docs: Iterator[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]) -> LayerDiff:
+    """Compare one layer, fed one document at a time as (doc_id, old records, new records)."""
     result = LayerDiff(shape.name)
     before: dict[str, Counter[str]] = {f.name: Counter() for f in shape.label_fields}
     after: dict[str, Counter[str]] = {f.name: Counter() for f in shape.label_fields}
-    for doc_id, old_records, new_records, where in docs:
+    for doc_id, old_records, new_records in docs:
+        where = f"{shape.name} {doc_id}".strip()
         old, new = _index(shape, old_records, f"{where} (old)"), _index(shape, new_records, f"{where} (new)")
         result.before += len(old)
         result.after += len(new)
@@ -304,7 +305,7 @@ def diff(root: Path, a: str, b: str) -> CorpusDiff:
         for shape in DIFF_SHAPES:
             if side_a.has_layer(shape) and side_b.has_layer(shape):
                 doc_ids = sorted(side_a.doc_ids(shape) | side_b.doc_ids(shape))
-                feed = ((d, side_a.records(shape, d), side_b.records(shape, d), f"{shape.name} {d}".strip()) for d in doc_ids)
+                feed = ((d, side_a.records(shape, d), side_b.records(shape, d)) for d in doc_ids)
                 layers.append(diff_layer(shape, feed))
         return CorpusDiff(a, b, layers)
 

@@ -71,12 +71,6 @@ def current_version(root: Path) -> str:
     return match.group(1)
 
 
-def write_version(root: Path, version: str) -> None:
-    path = root / VERSION_FILE
-    text = path.read_text(encoding="utf-8")
-    atomic_write_text(path, VERSION_LINE_RE.sub(f'CORPUS_VERSION = "{version}"', text, count=1))
-
-
 # --------------------------------------------------------------------------- git and child processes
 
 
@@ -283,8 +277,8 @@ def execute(plan: Plan) -> None:
         return path
 
     try:
-        remember(root / VERSION_FILE)
-        write_version(root, version)
+        text = remember(root / VERSION_FILE).read_text(encoding="utf-8")
+        atomic_write_text(root / VERSION_FILE, VERSION_LINE_RE.sub(f'CORPUS_VERSION = "{version}"', text, count=1))
         if plan.errata:
             append_errata(remember(Layout(root).errata_path), plan.errata)
         old_log = changelog.read_text(encoding="utf-8") if changelog.is_file() else ""
