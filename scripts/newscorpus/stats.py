@@ -161,11 +161,11 @@ def compute(root: Path) -> CorpusStats:
 
 @dataclass(frozen=True)
 class Table:
-    """A titled table; rendered as aligned text or as Markdown."""
+    """A titled table; rendered as aligned text or as Markdown (the renderers turn cells into text)."""
 
     title: str
     header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[Any, ...], ...]
 
 
 def split_table(stats: CorpusStats) -> Table:
@@ -173,16 +173,12 @@ def split_table(stats: CorpusStats) -> Table:
     per_layer = stats.records_by_split()
     rows = [(split, docs[split], chars[split], *(counts[split] for counts in per_layer.values())) for split in stats.splits]
     rows.append((TOTAL, sum(docs.values()), sum(chars.values()), *(sum(counts.values()) for counts in per_layer.values())))
-    header = ("split", "documents", "characters", *per_layer)
-    return Table("Documents and records per split", header, tuple(tuple(map(str, row)) for row in rows))
+    return Table("Documents and records per split", ("split", "documents", "characters", *per_layer), tuple(rows))
 
 
 def document_table(stats: CorpusStats) -> Table:
     layers = [s.name for s in COUNTED_LAYERS]
-    rows = tuple(
-        (row.doc_id, row.split, str(row.characters), *(str(row.records.get(name, 0)) for name in layers))
-        for row in stats.documents
-    )
+    rows = tuple((r.doc_id, r.split, r.characters, *(r.records.get(name, 0) for name in layers)) for r in stats.documents)
     return Table("Records per document", ("doc_id", "split", "characters", *layers), rows)
 
 
@@ -192,25 +188,19 @@ def label_tables(stats: CorpusStats) -> list[Table]:
     for shape in COUNTED_LAYERS:
         for f in shape.label_fields:
             per_label = stats.labels[shape.name][f.name]
-            rows = tuple(
-                (label, *(str(counts[s]) for s in stats.splits), str(sum(counts.values())))
-                for label, counts in per_label.items()
-            )
+            rows = tuple((label, *(counts[s] for s in stats.splits), sum(counts.values())) for label, counts in per_label.items())
             title = f"{shape.name}.{f.name}: {f.inventory.title if f.inventory else f.name}"
             tables.append(Table(title, (f.name, *stats.splits, TOTAL), rows))
     return tables
 
 
 def entity_table_tables(stats: CorpusStats) -> list[Table]:
-    by_label = tuple((label, str(n)) for label, n in stats.entity_labels.items())
-    by_method = tuple((method, str(n)) for method, n in stats.entity_methods.items())
-    mentioned = tuple(
-        (f"mentioned in {split}", str(len(stats.entity_mentioned.get(split, ())))) for split in stats.splits
-    ) + (("never mentioned", str(stats.unmentioned_entities())), (TOTAL, str(sum(stats.entity_labels.values()))))
+    mentioned = [(f"mentioned in {split}", len(stats.entity_mentioned.get(split, ()))) for split in stats.splits]
+    mentioned += [("never mentioned", stats.unmentioned_entities()), (TOTAL, sum(stats.entity_labels.values()))]
     return [
-        Table("Entity table: entities per type", ("label", "entities"), by_label),
-        Table("Entity table: entities per method", ("method", "entities"), by_method),
-        Table("Entity table: entities with mentions", ("entities", "count"), mentioned),
+        Table("Entity table: entities per type", ("label", "entities"), tuple(stats.entity_labels.items())),
+        Table("Entity table: entities per method", ("method", "entities"), tuple(stats.entity_methods.items())),
+        Table("Entity table: entities with mentions", ("entities", "count"), tuple(mentioned)),
     ]
 
 
