@@ -265,20 +265,13 @@ class ExportSide:
 
 
 def read_parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
-    """Rows of one Parquet file, batch by batch, with ClassLabel ids turned back into names.
-
-    The names of the top-level ClassLabel columns come from the 'huggingface' schema metadata.
-    """
+    """Rows of one Parquet file, batch by batch, with top-level ClassLabel ids turned back into names."""
     import pyarrow.parquet as pq
+    from datasets import ClassLabel, Features
 
     parquet = pq.ParquetFile(path)
-    raw = (parquet.schema_arrow.metadata or {}).get(b"huggingface")
-    features = json.loads(raw).get("info", {}).get("features", {}) if raw else {}
-    names = {
-        name: feature["names"]
-        for name, feature in features.items()
-        if isinstance(feature, dict) and feature.get("_type") == "ClassLabel" and "names" in feature
-    }
+    features = Features.from_arrow_schema(parquet.schema_arrow)  # the export's features, from the schema metadata
+    names = {name: feature.names for name, feature in features.items() if isinstance(feature, ClassLabel)}
     for batch in parquet.iter_batches():
         for row in batch.to_pylist():
             for column, labels in names.items():
