@@ -20,7 +20,7 @@ import sys
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from . import corpus, schema, stats, texts
 from .corpus import CorpusError, Layout, atomic_write_text
@@ -213,11 +213,11 @@ class FileResult:
     missing: bool = False
 
 
-def process(root: Path, *, write: bool, files: Iterable[str] = DOC_FILES) -> list[FileResult]:
+def process(root: Path, *, write: bool) -> list[FileResult]:
     """Regenerate (or only compare, when ``write`` is false) every block of every doc file."""
     ctx = Context(root)
     results = []
-    for rel in files:
+    for rel in DOC_FILES:
         path = root / rel
         if not path.is_file():
             results.append(FileResult(rel, (), missing=True))
