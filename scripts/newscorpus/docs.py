@@ -24,6 +24,7 @@ from typing import Callable
 
 from . import corpus, schema, stats, texts
 from .corpus import CorpusError, Layout, atomic_write_text
+from .evaluate.definitions import baseline_scores, metric_definitions
 from .tables import markdown_table
 from .validate import CHECKS
 from .version import CORPUS_VERSION
@@ -120,17 +121,6 @@ def agreement_figures(ctx: Context) -> str:
     return agreement_markdown(json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None)
 
 
-def _evaluation(name: str) -> Callable[[Context], str]:
-    """A block of ``evaluate.definitions``, imported only when a doc has the block."""
-
-    def generate(ctx: Context) -> str:
-        from .evaluate import definitions
-
-        return definitions.metric_definitions() if name == "metrics" else definitions.baseline_scores(ctx.root)
-
-    return generate
-
-
 GENERATORS: dict[str, Callable[[Context], str]] = {
     "version": lambda _: f"Corpus version: **{CORPUS_VERSION}** (from `scripts/newscorpus/version.py`).\n",
     "inventories": inventory_tables,
@@ -142,8 +132,8 @@ GENERATORS: dict[str, Callable[[Context], str]] = {
     "known-defects": known_defects,
     "errata": errata,
     "checks": checks_table,
-    "evaluation-metrics": _evaluation("metrics"),
-    "evaluation-baselines": _evaluation("baselines"),  # name: evaluate.definitions.BASELINES_BLOCK
+    "evaluation-metrics": lambda _: metric_definitions(),
+    "evaluation-baselines": lambda ctx: baseline_scores(ctx.root),  # name: evaluate.definitions.BASELINES_BLOCK
     "agreement": agreement_figures,
 }
 """Block name -> generator; texts are addressed as ``text:<key>`` for every key of ``texts.TEXTS``."""
