@@ -33,20 +33,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 def _chosen_command(argv: list[str]) -> str | None:
     """The subcommand named on the command line, found without importing any command module."""
-    skip_next = False
-    for arg in argv:
-        if skip_next:
-            skip_next = False
-        elif arg == "--root":
-            skip_next = True
+    args = iter(argv)
+    for arg in args:
+        if arg == "--root":
+            next(args, None)  # its value
         elif not arg.startswith("-"):
             return arg
     return None
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
-    """The parser; only the chosen command's module is imported, so one command never pays for
-    (or breaks because of) another's imports."""
+    """The parser, with only the chosen command's module imported (none pays for or breaks on another's imports)."""
     chosen = _chosen_command(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
         prog="newscorpus",

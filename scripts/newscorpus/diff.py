@@ -1,20 +1,16 @@
 """``newscorpus diff A B``: what changed between two versions of the corpus.
 
-A and B are either two versions of the repository that holds the root
-(release versions such as ``1.0.0``, found even in a clone without tags; tags,
-branches, commit ids) or two export folders built by
-``newscorpus build``.  For every layer -- the manifest, the entity table and
-the annotation layers -- records are matched by their key ((doc_id, id) per
-document, the id for corpus-wide files) and reported as added, removed or
-changed (with each changed field's old and new value), with the per-label
-counts before and after.
+A and B are two git revisions of the repository that holds the root (release versions such
+as ``1.0.0``, found even in a clone without tags; tags, branches, commit ids) or two export
+folders built by ``newscorpus build``.  Every layer's records (manifest, entity table,
+annotation layers) are matched by key ((doc_id, id) per document, the id in corpus-wide
+files) and reported as added, removed or changed (each changed field's old and new value),
+with the per-label counts before and after.
 
-Git revisions are read with ``git archive`` into a temporary folder (only the
-manifest and annotations/, streamed member by member); export folders are read
-from their Parquet files with pyarrow, decoding ClassLabel ids back to names
-from the Hugging Face features stored in the Parquet schema metadata.  Both
-sides are walked one document at a time in doc_id order, so memory does not
-grow with the number of records that did not change.
+Revisions are streamed out of ``git archive`` (only the manifest and annotations/); exports are
+read from their Parquet files, ClassLabel ids decoded with the features in the schema metadata.
+Both sides are walked one document at a time in doc_id order, so memory does not grow with the
+number of records that did not change.
 """
 
 from __future__ import annotations
@@ -26,7 +22,6 @@ import sys
 import tarfile
 import tempfile
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -53,7 +48,7 @@ class DiffError(Exception):
 class Changed:
     doc_id: str
     record_id: str
-    fields: dict[str, tuple[Any, Any]]  # field -> (old, new), in schema order
+    fields: dict[str, tuple[Any, Any]]  # field -> (old, new): schema fields in schema order, then other keys sorted
 
 
 @dataclass
@@ -75,7 +70,7 @@ class LayerDiff:
     def label_rows(self, field_name: str) -> list[tuple[str, int, int]]:
         """(label, before, after) in inventory order, then labels outside the inventory; zero rows skipped."""
         before, after = self.labels[field_name]
-        inventory = schema_field(self.layer, field_name).inventory
+        inventory = schema.shape_by_name(self.layer).field(field_name).inventory
         known = inventory.names if inventory else []
         extra = sorted((set(before) | set(after)) - set(known))
         return [(name, before[name], after[name]) for name in [*known, *extra] if before[name] or after[name]]
@@ -95,25 +90,13 @@ class CorpusDiff:
         return next(layer for layer in self.layers if layer.layer == name)
 
 
-def schema_field(layer: str, field_name: str) -> schema.Field:
-    return schema.shape_by_name(layer).field(field_name)
-
-
 # --------------------------------------------------------------------------- comparing
 
 
-def _compared_fields(shape: RecordShape, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """Schema fields first, in schema order, then any other keys, sorted: the order a reader expects."""
-    names = shape.field_names
-    return [*names, *sorted((set(old) | set(new)) - set(names))]
-
-
 def compare_records(shape: RecordShape, old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    return {
-        name: (old.get(name), new.get(name))
-        for name in _compared_fields(shape, old, new)
-        if old.get(name) != new.get(name)
-    }
+    """The fields whose values differ: schema fields first, in schema order, then any other keys, sorted."""
+    names = [*shape.field_names, *sorted((set(old) | set(new)) - set(shape.field_names))]
+    return {name: (old.get(name), new.get(name)) for name in names if old.get(name) != new.get(name)}
 
 
 def _index(shape: RecordShape, records: list[dict[str, Any]], where: str) -> dict[str, dict[str, Any]]:
@@ -128,18 +111,19 @@ def _index(shape: RecordShape, records: list[dict[str, Any]], where: str) -> dic
     return out
 
 
-def _count_labels(shape: RecordShape, records: Iterator[dict[str, Any]] | list[dict[str, Any]], into: dict[str, Counter[str]]) -> None:
+def _count_labels(shape: RecordShape, records: list[dict[str, Any]], into: dict[str, Counter[str]]) -> None:
     for record in records:
         for f in shape.label_fields:
             into[f.name][str(record.get(f.name))] += 1
 
 
-def diff_layer(shape: RecordShape, docs: Iterator[tuple[str, list[dict[str, Any]], list[dict[str, Any]], str]]) -> LayerDiff:
-    """Compare one layer, fed one document at a time as (doc_id, old records, new records, where)."""
+def diff_layer(shape: RecordShape, docs: Iterator[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]) -> LayerDiff:
+    """Compare one layer, fed one document at a time as (doc_id, old records, new records)."""
     result = LayerDiff(shape.name)
     before: dict[str, Counter[str]] = {f.name: Counter() for f in shape.label_fields}
     after: dict[str, Counter[str]] = {f.name: Counter() for f in shape.label_fields}
-    for doc_id, old_records, new_records, where in docs:
+    for doc_id, old_records, new_records in docs:
+        where = f"{shape.name} {doc_id}".strip()
         old, new = _index(shape, old_records, f"{where} (old)"), _index(shape, new_records, f"{where} (new)")
         result.before += len(old)
         result.after += len(new)
@@ -150,10 +134,8 @@ def diff_layer(shape: RecordShape, docs: Iterator[tuple[str, list[dict[str, Any]
                 result.added.append((doc_id, rid))
             elif rid not in new:
                 result.removed.append((doc_id, rid))
-            else:
-                changes = compare_records(shape, old[rid], new[rid])
-                if changes:
-                    result.changed.append(Changed(doc_id, rid, changes))
+            elif changes := compare_records(shape, old[rid], new[rid]):
+                result.changed.append(Changed(doc_id, rid, changes))
     result.labels = {name: (before[name], after[name]) for name in before}
     return result
 
@@ -161,34 +143,15 @@ def diff_layer(shape: RecordShape, docs: Iterator[tuple[str, list[dict[str, Any]
 # --------------------------------------------------------------------------- sides
 
 
-class Side:
-    """One version of the corpus, read layer by layer and document by document."""
-
-    label: str
-
-    def doc_ids(self, shape: RecordShape) -> set[str]:
-        raise NotImplementedError
-
-    def records(self, shape: RecordShape, doc_id: str) -> list[dict[str, Any]]:
-        raise NotImplementedError
-
-    def has_layer(self, shape: RecordShape) -> bool:
-        return True
-
-
-class RootSide(Side):
-    """A corpus root on disk (a git revision extracted to a temporary folder)."""
+class RootSide:
+    """A corpus root on disk (a git revision extracted to a temporary folder), read document by document."""
 
     def __init__(self, root: Path, label: str) -> None:
         self.layout = Layout(root)
         self.label = label
 
-    def _path(self, shape: RecordShape, doc_id: str) -> Path:
-        if shape is schema.DOCUMENT:
-            return self.layout.manifest_path
-        if not shape.per_document:
-            return self.layout.annotations_dir / f"{shape.name}.jsonl"
-        return self.layout.layer_path(shape, doc_id)
+    def has_layer(self, shape: RecordShape) -> bool:
+        return True
 
     def doc_ids(self, shape: RecordShape) -> set[str]:
         if not shape.per_document:
@@ -197,7 +160,12 @@ class RootSide(Side):
         return {p.stem for p in folder.glob("*.jsonl")} if folder.is_dir() else set()
 
     def records(self, shape: RecordShape, doc_id: str) -> list[dict[str, Any]]:
-        path = self._path(shape, doc_id)
+        if shape is schema.DOCUMENT:
+            path = self.layout.manifest_path
+        elif not shape.per_document:
+            path = self.layout.annotations_dir / f"{shape.name}.jsonl"
+        else:
+            path = self.layout.layer_path(shape, doc_id)
         try:
             return read_records(path, shown_as=self.layout.relative(path))
         except CorpusError as exc:
@@ -218,7 +186,8 @@ def resolve_revision(root: Path, rev: str) -> str:
             return release_commit(root, rev)
         return git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").strip()
     except GitError:
-        raise DiffError(f"{rev!r} is neither a folder, a release version nor a git revision of the repository at {root}") from None
+        what = "a folder, a release version nor a git revision"
+        raise DiffError(f"{rev!r} is neither {what} of the repository at {root}") from None
 
 
 def extract_revision(root: Path, rev: str, dest: Path) -> Path:
@@ -231,23 +200,24 @@ def extract_revision(root: Path, rev: str, dest: Path) -> Path:
     commit = resolve_revision(root, rev)
     prefix = _git(root, "rev-parse", "--show-prefix").strip()
     top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
-    wanted = [f"{prefix}corpus/manifest.jsonl", f"{prefix}annotations"]
-    present = [p for p in wanted if has_path(top, commit, p)]
-    if f"{prefix}corpus/manifest.jsonl" not in present:
-        raise DiffError(f"revision {rev!r} has no {prefix}corpus/manifest.jsonl: not a corpus revision")
-    with subprocess.Popen(["git", "-C", str(top), "archive", "--format=tar", commit, "--", *present], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
-        assert proc.stdout is not None
+    manifest = f"{prefix}corpus/manifest.jsonl"
+    present = [p for p in (manifest, f"{prefix}annotations") if has_path(top, commit, p)]
+    if manifest not in present:
+        raise DiffError(f"revision {rev!r} has no {manifest}: not a corpus revision")
+    command = ["git", "-C", str(top), "archive", "--format=tar", commit, "--", *present]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
         with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
             for member in tar:
                 if member.isfile() or member.isdir():
                     tar.extract(member, dest, filter="data")
-        stderr = proc.stderr.read().decode() if proc.stderr else ""
+        stderr = proc.stderr.read().decode()
     if proc.returncode != 0:
         raise DiffError(f"git archive {rev} failed: {stderr.strip()}")
     return dest / prefix
 
 
-class ExportSide(Side):
+class ExportSide:
     """An export folder: data/<config>/<split>-*.parquet, one table per layer."""
 
     def __init__(self, folder: Path) -> None:
@@ -257,12 +227,11 @@ class ExportSide(Side):
             raise DiffError(f"{folder}: not an export folder (no data/ with Parquet configs)")
         self._cache: tuple[str, dict[str, list[dict[str, Any]]]] | None = None
 
-    def has_layer(self, shape: RecordShape) -> bool:
-        return any((self.folder / "data" / self._config(shape)).glob("*.parquet"))
+    def _files(self, shape: RecordShape) -> list[Path]:
+        return sorted((self.folder / "data" / ("documents" if shape is schema.DOCUMENT else shape.name)).glob("*.parquet"))
 
-    @staticmethod
-    def _config(shape: RecordShape) -> str:
-        return "documents" if shape is schema.DOCUMENT else shape.name
+    def has_layer(self, shape: RecordShape) -> bool:
+        return bool(self._files(shape))
 
     def _load(self, shape: RecordShape) -> dict[str, list[dict[str, Any]]]:
         """Rows of one config grouped by doc_id, reduced to the shape's own fields.
@@ -274,21 +243,17 @@ class ExportSide(Side):
             return self._cache[1]
         grouped: dict[str, list[dict[str, Any]]] = {}
         seen_entities: set[str] = set()
-        for path in sorted((self.folder / "data" / self._config(shape)).glob("*.parquet")):
+        for path in self._files(shape):
             split = path.name.split("-", 1)[0]
             for row in read_parquet_rows(path):
                 record = {k: row[k] for k in shape.field_names if k in row}
                 if shape is schema.DOCUMENT:
-                    record["split"] = split
-                    record = {k: record.get(k) for k in shape.field_names}
-                if not shape.per_document:
-                    if shape is schema.ENTITY:  # one row per split that mentions the entity
-                        if record.get(shape.id_field) in seen_entities:
-                            continue
-                        seen_entities.add(record.get(shape.id_field))  # type: ignore[arg-type]
-                    grouped.setdefault("", []).append(record)
-                else:
-                    grouped.setdefault(str(row.get("doc_id")), []).append(record)
+                    record = {k: split if k == "split" else record.get(k) for k in shape.field_names}
+                if shape is schema.ENTITY:  # one row per split that mentions the entity
+                    if record.get(shape.id_field) in seen_entities:
+                        continue
+                    seen_entities.add(record.get(shape.id_field))  # type: ignore[arg-type]
+                grouped.setdefault(str(row.get("doc_id")) if shape.per_document else "", []).append(record)
         self._cache = (shape.name, grouped)
         return grouped
 
@@ -300,11 +265,13 @@ class ExportSide(Side):
 
 
 def read_parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
-    """Rows of one Parquet file, batch by batch, with ClassLabel ids turned back into names."""
+    """Rows of one Parquet file, batch by batch, with top-level ClassLabel ids turned back into names."""
     import pyarrow.parquet as pq
+    from datasets import ClassLabel, Features
 
     parquet = pq.ParquetFile(path)
-    names = _class_label_names(parquet.schema_arrow.metadata or {})
+    features = Features.from_arrow_schema(parquet.schema_arrow)  # the export's features, from the schema metadata
+    names = {name: feature.names for name, feature in features.items() if isinstance(feature, ClassLabel)}
     for batch in parquet.iter_batches():
         for row in batch.to_pylist():
             for column, labels in names.items():
@@ -314,51 +281,26 @@ def read_parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
             yield row
 
 
-def _class_label_names(metadata: dict[bytes, bytes]) -> dict[str, list[str]]:
-    """Top-level ClassLabel columns and their names, from the 'huggingface' schema metadata."""
-    raw = metadata.get(b"huggingface")
-    if not raw:
-        return {}
-    features = json.loads(raw).get("info", {}).get("features", {})
-    return {
-        name: feature["names"]
-        for name, feature in features.items()
-        if isinstance(feature, dict) and feature.get("_type") == "ClassLabel" and "names" in feature
-    }
-
-
 # --------------------------------------------------------------------------- driver
 
 
-def diff_sides(a: Side, b: Side) -> CorpusDiff:
-    layers = []
-    for shape in DIFF_SHAPES:
-        if not (a.has_layer(shape) and b.has_layer(shape)):
-            continue
-        doc_ids = sorted(a.doc_ids(shape) | b.doc_ids(shape))
-        where = shape.name
-        feed = ((d, a.records(shape, d), b.records(shape, d), f"{where} {d}".strip()) for d in doc_ids)
-        layers.append(diff_layer(shape, feed))
-    return CorpusDiff(a.label, b.label, layers)
-
-
-@contextmanager
-def open_side(root: Path, spec: str, tmp: Path) -> Iterator[Side]:
-    """An export folder when ``spec`` is a folder, otherwise a git revision of ``root``'s repository."""
-    folder = Path(spec)
-    if folder.is_dir():
-        yield ExportSide(folder)
-        return
-    extracted = extract_revision(root, spec, tmp)
-    yield RootSide(extracted, spec)
-
-
 def diff(root: Path, a: str, b: str) -> CorpusDiff:
+    """Compare two export folders, or two git revisions of ``root``'s repository."""
     if Path(a).is_dir() != Path(b).is_dir():
         raise DiffError(f"compare two folders or two revisions, not one of each ({a!r}, {b!r})")
     with tempfile.TemporaryDirectory(prefix="newscorpus-diff-") as tmp:
-        with open_side(root, a, Path(tmp) / "a") as side_a, open_side(root, b, Path(tmp) / "b") as side_b:
-            return diff_sides(side_a, side_b)
+        if Path(a).is_dir():
+            side_a, side_b = ExportSide(Path(a)), ExportSide(Path(b))
+        else:
+            side_a = RootSide(extract_revision(root, a, Path(tmp) / "a"), a)
+            side_b = RootSide(extract_revision(root, b, Path(tmp) / "b"), b)
+        layers = []
+        for shape in DIFF_SHAPES:
+            if side_a.has_layer(shape) and side_b.has_layer(shape):
+                doc_ids = sorted(side_a.doc_ids(shape) | side_b.doc_ids(shape))
+                feed = ((d, side_a.records(shape, d), side_b.records(shape, d)) for d in doc_ids)
+                layers.append(diff_layer(shape, feed))
+        return CorpusDiff(a, b, layers)
 
 
 # --------------------------------------------------------------------------- rendering
@@ -368,29 +310,31 @@ def _key(key: Key) -> str:
     return f"{key[0]}/{key[1]}" if key[0] else key[1]
 
 
-def _value(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+def describe_change(change: Changed) -> str:
+    """``field: old -> new; ...`` with JSON values: how the diff and the errata show a change."""
+    return "; ".join(
+        f"{name}: {json.dumps(old, ensure_ascii=False)} -> {json.dumps(new, ensure_ascii=False)}"
+        for name, (old, new) in change.fields.items()
+    )
+
+
+def _summary(layer: LayerDiff) -> str:
+    counts = f"{len(layer.added)} added, {len(layer.removed)} removed, {len(layer.changed)} changed"
+    return f"{layer.layer}: {counts} ({layer.before} -> {layer.after} records)"
 
 
 def summary_lines(result: CorpusDiff) -> list[str]:
     """One line a layer: what the changelog quotes."""
-    return [
-        f"{layer.layer}: {len(layer.added)} added, {len(layer.removed)} removed, {len(layer.changed)} changed "
-        f"({layer.before} -> {layer.after} records)"
-        for layer in result.layers
-    ]
+    return [_summary(layer) for layer in result.layers]
 
 
 def render_text(result: CorpusDiff) -> str:
     lines = [f"newscorpus diff {result.a} {result.b}"]
     for layer in result.layers:
-        lines.append("")
-        lines.append(summary_lines(CorpusDiff(result.a, result.b, [layer]))[0])
+        lines += ["", _summary(layer)]
         lines += [f"  + {_key(k)}" for k in layer.added]
         lines += [f"  - {_key(k)}" for k in layer.removed]
-        for change in layer.changed:
-            fields = "; ".join(f"{name}: {_value(old)} -> {_value(new)}" for name, (old, new) in change.fields.items())
-            lines.append(f"  ~ {_key((change.doc_id, change.record_id))}: {fields}")
+        lines += [f"  ~ {_key((c.doc_id, c.record_id))}: {describe_change(c)}" for c in layer.changed]
         for field_name in layer.labels:
             rows = [r for r in layer.label_rows(field_name) if r[1] != r[2]]
             if rows:

@@ -14,16 +14,19 @@ the test suite runs it, so committed docs that have drifted fail the build.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Callable
 
 from . import corpus, schema, stats, texts
 from .corpus import CorpusError, Layout, atomic_write_text
+from .evaluate.definitions import baseline_scores, metric_definitions
 from .tables import markdown_table
+from .validate import CHECKS
 from .version import CORPUS_VERSION
 
 DOC_FILES: tuple[str, ...] = ("DATASHEET.md", "annotations/GUIDELINES.md", "README.md")
@@ -39,22 +42,22 @@ class DocsError(Exception):
 # --------------------------------------------------------------------------- block content
 
 
+@dataclass
 class Context:
-    """What block generators read, computed lazily so a file without stats blocks never counts."""
+    """What block generators read; the statistics are computed only when a block needs them."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.layout = Layout(root)
-        self._stats: stats.CorpusStats | None = None
+    root: Path
 
     @property
+    def layout(self) -> Layout:
+        return Layout(self.root)
+
+    @cached_property
     def stats(self) -> stats.CorpusStats:
-        if self._stats is None:
-            try:
-                self._stats = stats.compute(self.root)
-            except CorpusError as exc:
-                raise DocsError(f"cannot compute statistics: {exc}") from exc
-        return self._stats
+        try:
+            return stats.compute(self.root)
+        except CorpusError as exc:
+            raise DocsError(f"cannot compute statistics: {exc}") from exc
 
 
 def inventory_tables(_: Context) -> str:
@@ -78,35 +81,11 @@ def field_tables(_: Context) -> str:
     return "\n".join(parts)
 
 
-def _render_tables(tables: Iterable[stats.Table]) -> str:
-    return "\n".join(f"**{t.title}**\n\n{markdown_table(t.header, t.rows)}" for t in tables)
-
-
-def stats_splits(ctx: Context) -> str:
-    return _render_tables([stats.split_table(ctx.stats)])
-
-
-def stats_documents(ctx: Context) -> str:
-    return _render_tables([stats.document_table(ctx.stats)])
-
-
-def stats_labels(ctx: Context) -> str:
-    return _render_tables(stats.label_tables(ctx.stats))
-
-
-def stats_entity_table(ctx: Context) -> str:
-    return _render_tables(stats.entity_table_tables(ctx.stats))
-
-
 def _records(path: Path, layout: Layout) -> list[dict]:
     try:
         return corpus.read_records(path, layout.root, shown_as=layout.relative(path))
     except CorpusError as exc:
         raise DocsError(str(exc)) from exc
-
-
-def version_line(_: Context) -> str:
-    return f"Corpus version: **{CORPUS_VERSION}** (from `scripts/newscorpus/version.py`).\n"
 
 
 def known_defects(ctx: Context) -> str:
@@ -120,102 +99,50 @@ def known_defects(ctx: Context) -> str:
 
 
 def errata(ctx: Context) -> str:
-    path = ctx.layout.errata_path
+    columns = ("erratum_id", "version", "layer", "doc_id", "record_id", "fix_type", "description")
     rows = []
-    for r in _records(path, ctx.layout):
-        rows.append(
-            (r.get("erratum_id"), r.get("version"), r.get("layer"), r.get("doc_id") or "", r.get("record_id"), r.get("fix_type"), r.get("description"))
-        )
+    for r in _records(ctx.layout.errata_path, ctx.layout):
+        rows.append([r.get(name) or "" if name == "doc_id" else r.get(name) for name in columns])
     if not rows:
         return "No errata: no release has corrected a record of an earlier release yet.\n"
     return markdown_table(("erratum", "version", "layer", "doc_id", "record", "fix", "description"), rows)
 
 
-def _get(obj: Any, *names: str) -> Any:
-    for name in names:
-        value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
-        if value is not None:
-            return getattr(value, "value", value)  # enums render as their value
-    return None
-
-
-def _check_entries() -> list[tuple[str, str, str, str]] | None:
-    """Rows of the validator's check registry, read defensively: None when it is not importable."""
-    try:
-        from . import validate
-    except ImportError:
-        return None
-    registry = getattr(validate, "CHECKS", None)
-    if registry is None:
-        return None
-    items = registry.items() if isinstance(registry, Mapping) else ((None, c) for c in registry)
-    rows = []
-    for key, check in items:
-        check_id = _get(check, "id", "check_id", "name") or key
-        rows.append(
-            tuple(str(x if x is not None else "") for x in (check_id, _get(check, "level"), _get(check, "severity"), _get(check, "description", "doc")))
-        )
-    return rows  # type: ignore[return-value]
-
-
 def checks_table(_: Context) -> str:
-    rows = _check_entries()
-    if rows is None:
-        return "The validator's check registry (`newscorpus.validate.CHECKS`) is not available in this build.\n"
-    return markdown_table(("check id", "level", "severity", "what it finds"), [(f"`{r[0]}`", *r[1:]) for r in rows])
-
-
-def evaluation_metrics(_: Context) -> str:
-    from .evaluate.definitions import metric_definitions
-
-    return metric_definitions()
-
-
-def evaluation_baselines(ctx: Context) -> str:
-    from .evaluate.definitions import baseline_scores
-
-    return baseline_scores(ctx.root)
+    rows = [(f"`{check.id}`", check.level, check.severity, check.description) for check in CHECKS.values()]
+    return markdown_table(("check id", "level", "severity", "what it finds"), rows)
 
 
 def agreement_figures(ctx: Context) -> str:
     """The agreement study's figures from annotations/agreement.json (``newscorpus agreement --between --out``)."""
-    import json
-
     from .labelstudio.agreement import agreement_markdown
 
     path = ctx.layout.annotations_dir / "agreement.json"
     return agreement_markdown(json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None)
 
 
-def _text_block(key: str) -> Callable[[Context], str]:
-    def generate(_: Context) -> str:
-        return texts.TEXTS[key].rstrip("\n") + "\n"
-
-    return generate
-
-
 GENERATORS: dict[str, Callable[[Context], str]] = {
-    "version": version_line,
+    "version": lambda _: f"Corpus version: **{CORPUS_VERSION}** (from `scripts/newscorpus/version.py`).\n",
     "inventories": inventory_tables,
     "fields": field_tables,
-    "stats-splits": stats_splits,
-    "stats-documents": stats_documents,
-    "stats-labels": stats_labels,
-    "stats-entity-table": stats_entity_table,
+    "stats-splits": lambda ctx: stats.markdown([stats.split_table(ctx.stats)]),
+    "stats-documents": lambda ctx: stats.markdown([stats.document_table(ctx.stats)]),
+    "stats-labels": lambda ctx: stats.markdown(stats.label_tables(ctx.stats)),
+    "stats-entity-table": lambda ctx: stats.markdown(stats.entity_table_tables(ctx.stats)),
     "known-defects": known_defects,
     "errata": errata,
     "checks": checks_table,
-    "evaluation-metrics": evaluation_metrics,
-    "evaluation-baselines": evaluation_baselines,  # name: evaluate.definitions.BASELINES_BLOCK
+    "evaluation-metrics": lambda _: metric_definitions(),
+    "evaluation-baselines": lambda ctx: baseline_scores(ctx.root),  # name: evaluate.definitions.BASELINES_BLOCK
     "agreement": agreement_figures,
 }
 """Block name -> generator; texts are addressed as ``text:<key>`` for every key of ``texts.TEXTS``."""
 
 
 def generator_for(name: str) -> Callable[[Context], str] | None:
-    if name.startswith("text:"):
-        key = name.removeprefix("text:")
-        return _text_block(key) if key in texts.TEXTS else None
+    key = name.removeprefix("text:")
+    if name.startswith("text:") and key in texts.TEXTS:
+        return lambda _: texts.TEXTS[key].rstrip("\n") + "\n"
     return GENERATORS.get(name)
 
 
@@ -276,11 +203,11 @@ class FileResult:
     missing: bool = False
 
 
-def process(root: Path, *, write: bool, files: Iterable[str] = DOC_FILES) -> list[FileResult]:
+def process(root: Path, *, write: bool) -> list[FileResult]:
     """Regenerate (or only compare, when ``write`` is false) every block of every doc file."""
     ctx = Context(root)
     results = []
-    for rel in files:
+    for rel in DOC_FILES:
         path = root / rel
         if not path.is_file():
             results.append(FileResult(rel, (), missing=True))

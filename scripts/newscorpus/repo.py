@@ -41,16 +41,14 @@ def _releases_path(root: Path) -> str:
     return git(root, "rev-parse", "--show-prefix").strip() + RELEASES_DIR
 
 
-def released_versions(root: Path, rev: str = "HEAD") -> list[str]:
-    """Versions with a checksum file in ``rev``'s tree, plus release tags; oldest first."""
-    found = set()
-    for name in git(root, "ls-tree", "--name-only", f"{rev}:{_releases_path(root)}").split() if has_path(root, rev, _releases_path(root)) else []:
-        if name.endswith(".sha256") and VERSION_RE.match(name.removesuffix(".sha256")):
-            found.add(name.removesuffix(".sha256"))
-    for tag in git(root, "tag", "--list", f"{TAG_PREFIX}*").split():
-        if VERSION_RE.match(tag.removeprefix(TAG_PREFIX)):
-            found.add(tag.removeprefix(TAG_PREFIX))
-    return sorted(found, key=version_key)
+def released_versions(root: Path) -> list[str]:
+    """Versions with a checksum file in HEAD's tree, plus release tags; oldest first."""
+    releases = _releases_path(root)
+    files = git(root, "ls-tree", "--name-only", f"HEAD:{releases}").split() if has_path(root, "HEAD", releases) else []
+    tags = git(root, "tag", "--list", f"{TAG_PREFIX}*").split()
+    found = {name.removesuffix(".sha256") for name in files if name.endswith(".sha256")}
+    found |= {tag.removeprefix(TAG_PREFIX) for tag in tags}
+    return sorted((v for v in found if VERSION_RE.match(v)), key=version_key)
 
 
 def has_path(root: Path, rev: str, path: str) -> bool:

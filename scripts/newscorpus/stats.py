@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from . import schema
-from .schema import Inventory, RecordShape
-from .corpus import CorpusError, Document, Layout, iter_documents, read_entity_table
+from .schema import RecordShape
+from .corpus import CorpusError, Layout, iter_documents, read_entity_table
 from .tables import markdown_table, text_table
 from .version import CORPUS_VERSION
 
@@ -53,27 +54,24 @@ class CorpusStats:
     entity_methods: Counter[str] = field(default_factory=Counter)
     entity_mentioned: dict[str, set[str]] = field(default_factory=dict)  # split -> entity ids mentioned
 
-    # ------------------------------------------------------------------ derived counts
-
-    def documents_by_split(self) -> Counter[str]:
-        return Counter(row.split for row in self.documents)
-
-    def characters_by_split(self) -> Counter[str]:
+    def by_split(self, count: Callable[[DocumentRow], int]) -> Counter[str]:
+        """A per-document count summed per split."""
         out: Counter[str] = Counter()
         for row in self.documents:
-            out[row.split] += row.characters
+            out[row.split] += count(row)
         return out
 
-    def records_by_split(self, layer: str) -> Counter[str]:
-        out: Counter[str] = Counter()
-        for row in self.documents:
-            out[row.split] += row.records.get(layer, 0)
-        return out
+    def records_by_split(self) -> dict[str, Counter[str]]:
+        """Layer name -> records per split."""
+        return {shape.name: self.by_split(lambda row, name=shape.name: row.records.get(name, 0)) for shape in COUNTED_LAYERS}
+
+    def unmentioned_entities(self) -> int:
+        return sum(self.entity_labels.values()) - len(set().union(*self.entity_mentioned.values()))
 
     def to_json(self) -> dict[str, Any]:
         """Plain dicts with a fixed key order: splits in inventory order, labels in inventory order."""
-        by_split = self.documents_by_split()
-        chars = self.characters_by_split()
+        by_split = self.by_split(lambda row: 1)
+        chars = self.by_split(lambda row: row.characters)
         return {
             "version": self.version,
             "splits": self.splits,
@@ -83,11 +81,8 @@ class CorpusStats:
                 "characters_by_split": {s: chars[s] for s in self.splits},
             },
             "layers": {
-                shape.name: {
-                    "total": sum(self.records_by_split(shape.name).values()),
-                    "by_split": {s: self.records_by_split(shape.name)[s] for s in self.splits},
-                }
-                for shape in COUNTED_LAYERS
+                name: {"total": sum(counts.values()), "by_split": {s: counts[s] for s in self.splits}}
+                for name, counts in self.records_by_split().items()
             },
             "labels": {
                 layer: {
@@ -112,67 +107,51 @@ class CorpusStats:
             ],
         }
 
-    def unmentioned_entities(self) -> int:
-        mentioned = set().union(*self.entity_mentioned.values()) if self.entity_mentioned else set()
-        return sum(self.entity_labels.values()) - len(mentioned)
-
 
 # --------------------------------------------------------------------------- counting
-
-
-def _label_counters(inventory: Inventory) -> dict[str, Counter[str]]:
-    return {name: Counter() for name in inventory.names}
-
-
-def _empty_label_table() -> dict[str, dict[str, dict[str, Counter[str]]]]:
-    return {
-        shape.name: {f.name: _label_counters(f.inventory) for f in shape.label_fields if f.inventory}
-        for shape in COUNTED_LAYERS
-    }
 
 
 def _label_of(record: dict[str, Any], f: schema.Field, where: str) -> str:
     value = record.get(f.name)
     assert f.inventory is not None
     if value not in f.inventory:
-        raise CorpusError(f"{where}: field {f.name!r} has {value!r}, which is not in the {f.inventory.key} inventory (run `newscorpus validate`)")
+        inventory = f"the {f.inventory.key} inventory (run `newscorpus validate`)"
+        raise CorpusError(f"{where}: field {f.name!r} has {value!r}, which is not in {inventory}")
     return str(value)
-
-
-def _count_entity_table(root: Path, stats: CorpusStats) -> None:
-    stats.entity_labels = Counter({name: 0 for name in schema.ENTITY_LABELS.names})
-    stats.entity_methods = Counter({name: 0 for name in schema.METHODS.names})
-    for record in read_entity_table(root):
-        where = f"{Layout(root).relative(Layout(root).entity_table_path)}, entity {record.get('entity_id')!r}"
-        stats.entity_labels[_label_of(record, schema.ENTITY.field("label"), where)] += 1
-        stats.entity_methods[_label_of(record, schema.ENTITY.field("method"), where)] += 1
-
-
-def _count_document(layout: Layout, stats: CorpusStats, doc: Document) -> None:
-    row = DocumentRow(doc.doc_id, doc.split, len(doc.text), {})
-    for shape in COUNTED_LAYERS:
-        records = doc.records(shape)
-        path = layout.relative(layout.layer_path(shape, doc.doc_id))
-        for record in records:
-            for f in shape.label_fields:
-                label = _label_of(record, f, f"{path}, record {record.get(shape.id_field)!r}")
-                stats.labels[shape.name][f.name][label][row.split] += 1
-            if shape is schema.ENTITY_MENTION and record.get("entity_id"):
-                stats.entity_mentioned.setdefault(row.split, set()).add(str(record["entity_id"]))
-        row.records[shape.name] = len(records)
-    stats.documents.append(row)
 
 
 def compute(root: Path) -> CorpusStats:
     """Count a corpus root, one document at a time; :class:`CorpusError` on what cannot be read."""
+    layout = Layout(root)
     stats = CorpusStats(CORPUS_VERSION, [])
-    stats.labels = _empty_label_table()
-    _count_entity_table(root, stats)
+    stats.labels = {
+        shape.name: {f.name: {name: Counter() for name in f.inventory.names} for f in shape.label_fields if f.inventory}
+        for shape in COUNTED_LAYERS
+    }
+    stats.entity_labels = Counter({name: 0 for name in schema.ENTITY_LABELS.names})
+    stats.entity_methods = Counter({name: 0 for name in schema.METHODS.names})
+    table = layout.relative(layout.entity_table_path)
+    for record in read_entity_table(root):
+        where = f"{table}, entity {record.get('entity_id')!r}"
+        stats.entity_labels[_label_of(record, schema.ENTITY.field("label"), where)] += 1
+        stats.entity_methods[_label_of(record, schema.ENTITY.field("method"), where)] += 1
     for doc in iter_documents(root):
         if doc.split not in schema.SPLITS:
-            raise CorpusError(f"document {doc.doc_id!r}: split {doc.split!r} is not in the {schema.SPLITS.key} inventory (run `newscorpus validate`)")
-        _count_document(Layout(root), stats, doc)
-    present = stats.documents_by_split()
+            inventory = f"the {schema.SPLITS.key} inventory (run `newscorpus validate`)"
+            raise CorpusError(f"document {doc.doc_id!r}: split {doc.split!r} is not in {inventory}")
+        row = DocumentRow(doc.doc_id, doc.split, len(doc.text), {})
+        for shape in COUNTED_LAYERS:
+            records = doc.records(shape)
+            path = layout.relative(layout.layer_path(shape, doc.doc_id))
+            for record in records:
+                for f in shape.label_fields:
+                    label = _label_of(record, f, f"{path}, record {record.get(shape.id_field)!r}")
+                    stats.labels[shape.name][f.name][label][row.split] += 1
+                if shape is schema.ENTITY_MENTION and record.get("entity_id"):
+                    stats.entity_mentioned.setdefault(row.split, set()).add(str(record["entity_id"]))
+            row.records[shape.name] = len(records)
+        stats.documents.append(row)
+    present = stats.by_split(lambda row: 1)
     stats.splits = [name for name in schema.SPLITS.names if present[name]]
     return stats
 
@@ -182,39 +161,25 @@ def compute(root: Path) -> CorpusStats:
 
 @dataclass(frozen=True)
 class Table:
-    """A titled table; rendered as aligned text or as Markdown."""
+    """A titled table; rendered as aligned text or as Markdown (the renderers turn cells into text)."""
 
-    key: str
     title: str
     header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-def _n(value: int) -> str:
-    return str(value)
+    rows: tuple[tuple[Any, ...], ...]
 
 
 def split_table(stats: CorpusStats) -> Table:
-    layers = [s.name for s in COUNTED_LAYERS]
-    docs, chars = stats.documents_by_split(), stats.characters_by_split()
-    per_layer = {name: stats.records_by_split(name) for name in layers}
-    rows = [
-        (split, _n(docs[split]), _n(chars[split]), *(_n(per_layer[name][split]) for name in layers))
-        for split in stats.splits
-    ]
-    rows.append(
-        (TOTAL, _n(sum(docs.values())), _n(sum(chars.values())), *(_n(sum(per_layer[name].values())) for name in layers))
-    )
-    return Table("splits", "Documents and records per split", ("split", "documents", "characters", *layers), tuple(rows))
+    docs, chars = stats.by_split(lambda row: 1), stats.by_split(lambda row: row.characters)
+    per_layer = stats.records_by_split()
+    rows = [(split, docs[split], chars[split], *(counts[split] for counts in per_layer.values())) for split in stats.splits]
+    rows.append((TOTAL, sum(docs.values()), sum(chars.values()), *(sum(counts.values()) for counts in per_layer.values())))
+    return Table("Documents and records per split", ("split", "documents", "characters", *per_layer), tuple(rows))
 
 
 def document_table(stats: CorpusStats) -> Table:
     layers = [s.name for s in COUNTED_LAYERS]
-    rows = tuple(
-        (row.doc_id, row.split, _n(row.characters), *(_n(row.records.get(name, 0)) for name in layers))
-        for row in stats.documents
-    )
-    return Table("documents", "Records per document", ("doc_id", "split", "characters", *layers), rows)
+    rows = tuple((r.doc_id, r.split, r.characters, *(r.records.get(name, 0) for name in layers)) for r in stats.documents)
+    return Table("Records per document", ("doc_id", "split", "characters", *layers), rows)
 
 
 def label_tables(stats: CorpusStats) -> list[Table]:
@@ -223,42 +188,35 @@ def label_tables(stats: CorpusStats) -> list[Table]:
     for shape in COUNTED_LAYERS:
         for f in shape.label_fields:
             per_label = stats.labels[shape.name][f.name]
-            rows = tuple(
-                (label, *(_n(counts[s]) for s in stats.splits), _n(sum(counts.values())))
-                for label, counts in per_label.items()
-            )
+            rows = tuple((label, *(counts[s] for s in stats.splits), sum(counts.values())) for label, counts in per_label.items())
             title = f"{shape.name}.{f.name}: {f.inventory.title if f.inventory else f.name}"
-            tables.append(Table(f"{shape.name}.{f.name}", title, (f.name, *stats.splits, TOTAL), rows))
+            tables.append(Table(title, (f.name, *stats.splits, TOTAL), rows))
     return tables
 
 
 def entity_table_tables(stats: CorpusStats) -> list[Table]:
-    by_label = tuple((label, _n(n)) for label, n in stats.entity_labels.items())
-    by_method = tuple((method, _n(n)) for method, n in stats.entity_methods.items())
-    mentioned = tuple(
-        (f"mentioned in {split}", _n(len(stats.entity_mentioned.get(split, ())))) for split in stats.splits
-    ) + (("never mentioned", _n(stats.unmentioned_entities())), (TOTAL, _n(sum(stats.entity_labels.values()))))
+    mentioned = [(f"mentioned in {split}", len(stats.entity_mentioned.get(split, ()))) for split in stats.splits]
+    mentioned += [("never mentioned", stats.unmentioned_entities()), (TOTAL, sum(stats.entity_labels.values()))]
     return [
-        Table("entity_table.label", "Entity table: entities per type", ("label", "entities"), by_label),
-        Table("entity_table.method", "Entity table: entities per method", ("method", "entities"), by_method),
-        Table("entity_table.mentions", "Entity table: entities with mentions", ("entities", "count"), mentioned),
+        Table("Entity table: entities per type", ("label", "entities"), tuple(stats.entity_labels.items())),
+        Table("Entity table: entities per method", ("method", "entities"), tuple(stats.entity_methods.items())),
+        Table("Entity table: entities with mentions", ("entities", "count"), tuple(mentioned)),
     ]
 
 
-def all_tables(stats: CorpusStats) -> list[Table]:
-    return [split_table(stats), document_table(stats), *label_tables(stats), *entity_table_tables(stats)]
+def markdown(tables: Iterable[Table]) -> str:
+    """Titled Markdown tables: how ``--format markdown`` and the generated doc blocks show them."""
+    return "\n".join(f"**{t.title}**\n\n{markdown_table(t.header, t.rows)}" for t in tables)
 
 
 def render(stats: CorpusStats, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(stats.to_json(), indent=2, ensure_ascii=False) + "\n"
+    tables = [split_table(stats), document_table(stats), *label_tables(stats), *entity_table_tables(stats)]
     if fmt == "markdown":
-        parts = [f"Corpus version {stats.version}.\n"]
-        parts += [f"**{t.title}**\n\n{markdown_table(t.header, t.rows)}" for t in all_tables(stats)]
-        return "\n".join(parts)
-    parts = [f"newscorpus stats (corpus version {stats.version})\n"]
-    parts += [text_table(t.title, t.header, t.rows) for t in all_tables(stats)]
-    return "\n".join(parts)
+        return f"Corpus version {stats.version}.\n\n" + markdown(tables)
+    text_tables = [text_table(t.title, t.header, t.rows) for t in tables]
+    return "\n".join([f"newscorpus stats (corpus version {stats.version})\n", *text_tables])
 
 
 # --------------------------------------------------------------------------- CLI
@@ -269,8 +227,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
     try:
         stats = compute(Path(args.root))
     except CorpusError as exc:
