@@ -17,9 +17,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .scores import best_pairs_by_key, flatten, prf, ratio, spans_overlap
+from .scores import Records, best_pairs_by_key, flatten, prf, ratio, spans_overlap
 
-Records = dict[str, list[dict[str, Any]]]
 VALUE_FIELDS = ("value", "value_low", "value_high")
 
 
@@ -35,20 +34,17 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def agreement(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
-    n = len(pairs)
-    value = sum(all(_same(p.get(f), g.get(f)) for f in VALUE_FIELDS) for p, g in pairs)
-    unit = sum(_same(p.get("unit"), g.get("unit")) for p, g in pairs)
-    normalized = sum(_same(p.get("normalized"), g.get("normalized")) for p, g in pairs)
-    return {"matched": n, "value": ratio(value, n), "unit": ratio(unit, n), "normalized": ratio(normalized, n)}
+    def share(fields: tuple[str, ...]) -> float | None:
+        return ratio(sum(all(_same(p.get(f), g.get(f)) for f in fields) for p, g in pairs), len(pairs))
+
+    return {"matched": len(pairs), "value": share(VALUE_FIELDS), "unit": share(("unit",)), "normalized": share(("normalized",))}
 
 
 def score(gold: Records, pred: Records) -> dict[str, Any]:
     g, p = flatten(gold), flatten(pred)
-    exact = best_pairs_by_key(p, g, _key, _key, lambda a, b: True)
-    overlapping = best_pairs_by_key(
-        p, g, lambda item: item[0], lambda item: item[0],
-        lambda a, b: spans_overlap(a[1]["start"], a[1]["end"], b[1]["start"], b[1]["end"]),
-    )
+    exact = best_pairs_by_key(p, g, _key, lambda a, b: True)
+    overlaps = lambda a, b: spans_overlap(a[1]["start"], a[1]["end"], b[1]["start"], b[1]["end"])
+    overlapping = best_pairs_by_key(p, g, lambda item: item[0], overlaps)
     return {
         "span_kind": prf(len(exact), len(p), len(g)),
         "span_overlap": prf(len(overlapping), len(p), len(g)),

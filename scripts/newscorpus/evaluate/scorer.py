@@ -14,6 +14,7 @@ from .. import schema
 from ..corpus import Corpus
 from . import coreference, entities, figures, stances
 from .predictions import LAYERS
+from .scores import Records
 
 ENTITIES, FIGURES, STANCES = (shape.name for shape in LAYERS)
 
@@ -32,14 +33,10 @@ def split_texts(corpus: Corpus, split: str) -> dict[str, str]:
     return {doc_id: corpus.texts[doc_id] for doc_id in doc_ids}
 
 
-def gold_layers(corpus: Corpus, doc_ids: list[str]) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    return {shape.name: {d: corpus.records(shape, d) for d in doc_ids} for shape in LAYERS}
-
-
-def score(corpus: Corpus, split: str, predicted: dict[str, dict[str, list[dict[str, Any]]]]) -> dict[str, Any]:
+def score(corpus: Corpus, split: str, predicted: dict[str, Records]) -> dict[str, Any]:
     """Every metric of every predicted layer on ``split``; keys as documented in README."""
     doc_ids = list(split_texts(corpus, split))
-    gold = gold_layers(corpus, doc_ids)
+    gold = {shape.name: {d: corpus.records(shape, d) for d in doc_ids} for shape in LAYERS}
     pred = {name: {d: predicted[name].get(d, []) for d in doc_ids} for name in predicted}
     out: dict[str, Any] = {"split": split, "documents": len(doc_ids)}
     has_entities = ENTITIES in pred
@@ -67,30 +64,26 @@ def score_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
             counts = f"{s['correct']} of {s['predicted']} predicted, {s['gold']} gold"
         rows.append((name, number(s["precision"]), number(s["recall"]), number(s["f1"]), counts))
 
-    ent = result.get(ENTITIES)
-    if ent is not None:
+    if (ent := result.get(ENTITIES)) is not None:
         add("entities.strict", ent["strict"])
         add("entities.names", ent["names"])
         for label, s in ent["per_label"].items():
             add(f"entities.per_label.{label}", s)
         for scheme, s in ent["semeval2013"].items():
             add(f"entities.semeval2013.{scheme}", s, f"COR {s['correct']} INC {s['incorrect']} PAR {s['partial']} MIS {s['missed']} SPU {s['spurious']}")
-    coref = result.get("coreference")
-    if coref is not None:
+    if (coref := result.get("coreference")) is not None:
         for name in ("muc", "b3", "ceaf_e"):
-            add(f"coreference.{name}", coref[name], "")
+            add(f"coreference.{name}", coref[name])
         rows.append(("coreference.conll_f1", "", "", number(coref["conll_f1"]), "mean of the three F1s"))
         link = coref["linking"]
         rows.append(("coreference.linking", "", "", number(link["accuracy"]), f"accuracy: {link['correct']} of {link['matched']} strictly matched mentions"))
-    fig = result.get(FIGURES)
-    if fig is not None:
+    if (fig := result.get(FIGURES)) is not None:
         add("figures.span_kind", fig["span_kind"])
         add("figures.span_overlap", fig["span_overlap"])
         agree = fig["agreement"]
         for name in ("value", "unit", "normalized"):
             rows.append((f"figures.agreement.{name}", "", "", number(agree[name]), f"share of {agree['matched']} span_kind matches"))
-    st = result.get(STANCES)
-    if st is not None:
+    if (st := result.get(STANCES)) is not None:
         add("stances.tuple", st["tuple"])
         sem = st["semeval2016"]
         rows.append(("stances.semeval2016", "", "", number(sem["f_avg"]), f"F_favor {number(sem['favor_f1'])}, F_against {number(sem['against_f1'])} on {sem['pairs']} matched pairs"))

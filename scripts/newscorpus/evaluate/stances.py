@@ -16,9 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import schema
-from .scores import best_pairs_by_key, flatten, f1, prf, ratio, spans_overlap
+from .scores import Records, best_pairs_by_key, flatten, f1, prf, ratio, spans_overlap
 
-Records = dict[str, list[dict[str, Any]]]
 FAVOR, AGAINST = schema.FAVOR_POLARITY, schema.AGAINST_POLARITY
 
 
@@ -44,8 +43,8 @@ def polarity_f1(pairs: list[tuple[str, str]], polarity: str) -> float | None:
 
 def score(gold: Records, pred: Records) -> dict[str, Any]:
     g, p = flatten(gold), flatten(pred)
-    tuples = best_pairs_by_key(p, g, _tuple_key, _tuple_key, _evidence_overlaps)
-    pairs = [(a[1]["polarity"], b[1]["polarity"]) for a, b in best_pairs_by_key(p, g, _pair_key, _pair_key, _evidence_overlaps)]
+    tuples = best_pairs_by_key(p, g, _tuple_key, _evidence_overlaps)
+    pairs = [(a[1]["polarity"], b[1]["polarity"]) for a, b in best_pairs_by_key(p, g, _pair_key, _evidence_overlaps)]
     favor, against = polarity_f1(pairs, FAVOR), polarity_f1(pairs, AGAINST)
     return {
         "tuple": prf(len(tuples), len(p), len(g)),
