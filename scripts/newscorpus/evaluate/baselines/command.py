@@ -14,7 +14,7 @@ from pathlib import Path
 from ... import schema
 from ...corpus import CorpusError, load_corpus
 from ..scorer import SplitError, split_texts
-from . import BASELINES, predict, predict_all, write
+from . import BASELINES, predict_all, write
 
 ALL = "all"
 
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     except (CorpusError, SplitError, OSError) as exc:
         print(f"newscorpus baseline: error: {exc}", file=sys.stderr)
         return 1
-    layers = predict_all(corpus, doc_ids) if args.name == ALL else predict(args.name, corpus, doc_ids)
+    layers = predict_all(corpus, doc_ids) if args.name == ALL else BASELINES[args.name][0](corpus, doc_ids)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         print(f"newscorpus baseline: error: {out} is a file, not a folder", file=sys.stderr)
