@@ -1,12 +1,7 @@
-"""Coreference (MUC, B³, CEAF-e, CoNLL-2012 mean) and entity linking accuracy.
+"""Coreference (MUC, B³, CEAF-e, CoNLL-2012 mean) and entity linking accuracy, as ``definitions.METRICS`` defines them.
 
-A mention is identified by its span ``(start, end)`` within its document; mentions are grouped
-into clusters by ``entity_id`` within each document (a predicted mention without ``entity_id``
-is a cluster of its own; of two predicted mentions with the same span the first in the file is
-kept, as the reference scorer de-duplicates).  Clusters of one mention (singletons) are kept.
-Each metric's recall and precision numerators and denominators are summed over the split's
-documents before dividing, as the CoNLL-2012 reference scorer does for a file of documents.
-Metrics follow the definitions of the reference scorer (Pradhan et al. 2014):
+Metrics follow the CoNLL-2012 reference scorer (Pradhan et al. 2014), which also keeps the first
+of two predicted mentions with the same span; counts are summed over documents before dividing:
 
 - MUC: recall = Σ_K (|K| - |p(K)|) / Σ_K (|K| - 1), p(K) the parts of key cluster K cut by
   the response clusters (a mention missing from the response is a part of its own);

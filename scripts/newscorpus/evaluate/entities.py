@@ -1,8 +1,6 @@
-"""Entity mention metrics: strict micro P/R/F1 (all, per label, names only) and SemEval-2013 schemes.
+"""Entity mention metrics ``strict``, ``names``, ``per_label`` and ``semeval2013`` (computed by nervaluate).
 
-A mention's key is ``(doc_id, start, end, label)``; a predicted mention is correct when its
-key equals a gold mention's (each gold mention counts once).  The four SemEval-2013 task 9.1
-schemes (strict, exact, partial, type) are nervaluate's, which implements them.
+``definitions.METRICS`` defines each of them.
 """
 
 from __future__ import annotations

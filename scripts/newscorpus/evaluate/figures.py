@@ -1,16 +1,4 @@
-"""Figure metrics: exact span+kind P/R/F1, span overlap F1, and value agreement on matched figures.
-
-- ``span_kind``: a predicted figure is correct when ``(doc_id, start, end, kind)`` equals a gold
-  figure's (each gold figure counts once); micro P/R/F1.
-- ``span_overlap``: kind ignored; predicted and gold figures of a document are paired one to one
-  when their spans share a character, as many pairs as possible; P = pairs / predicted,
-  R = pairs / gold.
-- ``agreement``: over the ``span_kind`` matches, the share whose value (``value``,
-  ``value_low``, ``value_high`` together), ``unit`` and ``normalized`` equal gold's; an absent
-  field counts as null and null equals null (so DATE figures, whose value is null, agree on value
-  when the prediction leaves it null).  Numbers are equal when they differ by at most 1e-9
-  relatively.
-"""
+"""Figure metrics ``span_kind``, ``span_overlap`` and ``agreement``, as ``definitions.METRICS`` defines them."""
 
 from __future__ import annotations
 

@@ -1,14 +1,9 @@
-"""Reading and checking a predictions folder laid out like ``annotations/``.
+"""Reading and checking a predictions folder: ``PREDICTIONS/<layer>/<doc_id>.jsonl`` in the corpus's shapes.
 
-``PREDICTIONS/<layer>/<doc_id>.jsonl`` for layer in entities, figures, stances; records in
-the corpus's shapes (``schema.ENTITY_MENTION``, ``schema.FIGURE``, ``schema.STANCE``).  Only
-the fields a metric reads are required (``REQUIRED``); every other schema field may be absent
-or null, and when present it is checked against the schema like the required ones.  Keys the
-schema does not know are ignored.  A layer folder that is absent is not scored; a document of
-the split without a file has no predictions.  Files not ending in ``.jsonl`` are ignored.
-
-Every problem is collected as ``file:line: reason`` (``file: reason`` for a whole file) rather
-than raised, so one run lists them all.
+Only the fields a metric reads are required (``REQUIRED``); any other schema field may be absent
+or null and is checked when present; unknown keys and files not ending in ``.jsonl`` are ignored.
+An absent layer folder is not scored; a document of the split without a file has no predictions.
+Every problem is collected as ``file:line: reason`` (``file: reason`` for a whole file), not raised.
 """
 
 from __future__ import annotations

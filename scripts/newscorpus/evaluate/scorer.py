@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import schema
 from ..corpus import Corpus
+from ..tables import text_table
 from . import coreference, entities, figures, stances
 from .predictions import LAYERS
 from .scores import Records
@@ -45,9 +46,6 @@ def score(corpus: Corpus, split: str, predicted: dict[str, Records]) -> dict[str
     out[FIGURES] = figures.score(gold[FIGURES], pred[FIGURES]) if FIGURES in pred else None
     out[STANCES] = stances.score(gold[STANCES], pred[STANCES]) if STANCES in pred else None
     return out
-
-
-# --------------------------------------------------------------------------- text
 
 
 def number(value: float | None) -> str:
@@ -91,12 +89,8 @@ def score_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
 
 
 def render_text(result: dict[str, Any]) -> str:
-    from ..tables import text_table
-
-    rows = tuple(score_rows(result))
-    skipped = [name for name in (ENTITIES, FIGURES, STANCES) if result.get(name) is None]
+    """The scores as a text table, then the layers left unscored."""
     title = f"Scores on {result['split']} ({result['documents']} documents)"
-    text = text_table(title, ("metric", "precision", "recall", "F1", "counts"), rows)
-    if skipped:
-        text += f"not scored (no predictions folder): {', '.join(skipped)}\n"
-    return text
+    text = text_table(title, ("metric", "precision", "recall", "F1", "counts"), score_rows(result))
+    skipped = [name for name in (ENTITIES, FIGURES, STANCES) if result.get(name) is None]
+    return text + (f"not scored (no predictions folder): {', '.join(skipped)}\n" if skipped else "")

@@ -1,9 +1,7 @@
 """Arithmetic every layer's scorer shares: ratios, precision/recall/F1 and one-to-one matching.
 
-A ratio whose denominator is 0 is undefined and returned as ``None`` (JSON ``null``), never
-guessed as 0 or 1.  F1 is the harmonic mean of precision and recall; it is 0 when exactly one of
-them is undefined (one side is empty, the other is not), and ``None`` when both are (nothing
-predicted and nothing to find).
+An undefined ratio (denominator 0) is ``None``, never 0 or 1; F1 is 0 when exactly one of
+precision and recall is undefined and ``None`` when both are (``definitions.RULES``).
 """
 
 from __future__ import annotations

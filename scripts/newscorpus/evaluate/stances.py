@@ -1,15 +1,4 @@
-"""Stance metrics: tuple F1 with overlapping evidence, and the SemEval-2016 task 6 measure.
-
-- ``tuple``: a predicted stance matches a gold stance of the same document when
-  ``(holder_entity_id, target, polarity)`` are equal and the evidence spans share a character;
-  stances are paired one to one, as many pairs as possible; micro P = pairs / predicted,
-  R = pairs / gold.
-- ``semeval2016``: predicted and gold stances are paired one to one on ``(doc_id,
-  holder_entity_id, target)`` with overlapping evidence, polarity ignored (the matched
-  holder-target pairs).  Over these pairs, F_favor = 2·|pred favor ∧ gold favor| /
-  (|pred favor| + |gold favor|), F_against likewise, and the measure is their mean, as in
-  SemEval-2016 task 6 (neutral plays the part of NONE: it counts only through the other two).
-"""
+"""Stance metrics ``tuple`` and ``semeval2016`` (SemEval-2016 task 6), as ``definitions.METRICS`` defines them."""
 
 from __future__ import annotations
 
