@@ -14,7 +14,7 @@ from pathlib import Path
 from .. import schema
 from ..corpus import CorpusError, load_corpus
 from .predictions import read_predictions
-from .scorer import SplitError, render_text, score, split_texts
+from .scorer import render_text, score, split_texts
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         corpus = load_corpus(Path(args.root))
         texts = split_texts(corpus, args.split)
-    except (CorpusError, SplitError, OSError) as exc:
+    except (CorpusError, OSError) as exc:
         print(f"newscorpus evaluate: error: {exc}", file=sys.stderr)
         return 1
     layers, problems = read_predictions(Path(args.predictions), texts, args.split)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import schema
-from ..corpus import Corpus
+from ..corpus import Corpus, CorpusError
 from ..tables import text_table
 from . import coreference, entities, figures, stances
 from .predictions import LAYERS
@@ -20,17 +20,13 @@ from .scores import Records
 ENTITIES, FIGURES, STANCES = (shape.name for shape in LAYERS)
 
 
-class SplitError(Exception):
-    """The split to score does not exist or has no documents."""
-
-
 def split_texts(corpus: Corpus, split: str) -> dict[str, str]:
-    """doc_id -> text of the documents of ``split``, manifest order."""
+    """doc_id -> text of the documents of ``split``, manifest order; CorpusError when there are none."""
     if split not in schema.SPLITS:
-        raise SplitError(f"unknown split {split!r} (known: {', '.join(schema.SPLITS.names)})")
+        raise CorpusError(f"unknown split {split!r} (known: {', '.join(schema.SPLITS.names)})")
     doc_ids = corpus.split_doc_ids().get(split)
     if not doc_ids:
-        raise SplitError(f"the split {split!r} has no documents in {corpus.layout.manifest_path}")
+        raise CorpusError(f"the split {split!r} has no documents in {corpus.layout.manifest_path}")
     return {doc_id: corpus.texts[doc_id] for doc_id in doc_ids}
 
 

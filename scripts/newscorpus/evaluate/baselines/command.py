@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ... import schema
 from ...corpus import CorpusError, load_corpus
-from ..scorer import SplitError, split_texts
+from ..scorer import split_texts
 from . import BASELINES, predict_all, write
 
 ALL = "all"
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         corpus = load_corpus(Path(args.root))
         doc_ids = list(split_texts(corpus, args.split))
-    except (CorpusError, SplitError, OSError) as exc:
+    except (CorpusError, OSError) as exc:
         print(f"newscorpus baseline: error: {exc}", file=sys.stderr)
         return 1
     layers = predict_all(corpus, doc_ids) if args.name == ALL else BASELINES[args.name][0](corpus, doc_ids)

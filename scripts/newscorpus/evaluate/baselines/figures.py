@@ -141,13 +141,9 @@ def extract(text: str, published: date | None) -> list[dict[str, Any]]:
     found = []
     for pattern, build in RULES:
         for m in pattern.finditer(text):
-            if any(taken[m.start() : m.end()]):
-                continue
-            fields = build(m, published)
-            if fields is None:
-                continue
-            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-            found.append({"start": m.start(), "end": m.end(), "text": m.group(), **fields})
+            if not any(taken[m.start() : m.end()]) and (fields := build(m, published)) is not None:
+                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+                found.append({"start": m.start(), "end": m.end(), "text": m.group(), **fields})
     return sorted(found, key=lambda f: (f["start"], f["end"]))
 
 
