@@ -1,11 +1,9 @@
 """What README and the dataset card say about evaluation: metric definitions and baseline scores.
 
-README takes both blocks from here through ``newscorpus docs``; the card (``export/card.py``)
-takes the definitions from here and the baseline table from README's generated block
-(``readme_baseline_scores``), so the build never loads the whole corpus to score baselines and
-the two documents show the same numbers.  Every number is computed by ``scorer.score`` on the
-baselines' predictions, never typed; ``newscorpus docs --check`` (run by the tests) fails when
-README's block no longer matches the data.
+README's two blocks are generated from here (``newscorpus docs``; ``--check`` fails when they no
+longer match the data); the card takes the definitions from here and the baseline table from
+README's block (``readme_baseline_scores``), so the build never scores baselines and both show
+the same numbers, all computed by ``scorer.score`` on the baselines' predictions, never typed.
 """
 
 from __future__ import annotations

@@ -10,11 +10,6 @@ from .scores import Records, best_pairs_by_key, flatten, prf, ratio, spans_overl
 VALUE_FIELDS = ("value", "value_low", "value_high")
 
 
-def _key(item: tuple[str, dict[str, Any]]) -> tuple:
-    doc_id, r = item
-    return (doc_id, r["start"], r["end"], r["kind"])
-
-
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
         return math.isclose(a, b, rel_tol=1e-9, abs_tol=0.0)
@@ -30,7 +25,7 @@ def agreement(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, A
 
 def score(gold: Records, pred: Records) -> dict[str, Any]:
     g, p = flatten(gold), flatten(pred)
-    exact = best_pairs_by_key(p, g, _key, lambda a, b: True)
+    exact = best_pairs_by_key(p, g, lambda i: (i[0], i[1]["start"], i[1]["end"], i[1]["kind"]), lambda a, b: True)
     overlaps = lambda a, b: spans_overlap(a[1]["start"], a[1]["end"], b[1]["start"], b[1]["end"])
     overlapping = best_pairs_by_key(p, g, lambda item: item[0], overlaps)
     return {

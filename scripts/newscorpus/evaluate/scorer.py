@@ -1,9 +1,8 @@
 """Scores of one split's predictions against its gold, and their text rendering.
 
-``score`` is the one entry point: the ``evaluate`` command and the docs generator (baseline
-tables) both call it, so a number in README is the number ``newscorpus evaluate`` prints.
-A layer without predictions (its folder absent) is ``None`` in the result; ``coreference``
-follows ``entities``.
+``score`` is the one entry point (``evaluate`` and the docs' baseline table), so a number in README
+is the number ``newscorpus evaluate`` prints.  A layer without predictions is ``None`` in the
+result; ``coreference`` follows ``entities``.
 """
 
 from __future__ import annotations

@@ -2,10 +2,9 @@
 
 Rules, tried in this order; a match is kept only where no earlier match took a character:
 
-1. MONEY: a currency sign or code (``$``, ``US$``, ``€``, ``£``, ``₹``, ``Rs``, ``USD``, ``INR``)
-   before a number with an optional scale word (``bn``, ``billion``, ``mn``, ``million``, ``tn``,
-   ``trillion``, ``crore``, ``lakh``, ``thousand``, ``k``, ``m``, ``b``), or a number, optional
-   scale and ``dollars``/``rupees``/``euros``; value = number x scale in the currency's code.
+1. MONEY: a currency sign or code (``CURRENCY_SIGNS``) before a number with an optional scale
+   word (``SCALES``), or a number, optional scale and a currency word (``CURRENCY_WORDS``);
+   value = number x scale in the currency's code.
 2. PERCENT: a number followed by ``%``, ``percent`` or ``per cent`` (space or hyphen); unit percent.
 3. DATE: ``[Weekday, ]Month D[, YYYY]``, ``D Month [YYYY]``, ``Month YYYY``, ``YYYY-YYYY`` (a
    range of years), a lone year 1900-2099.  A day without a year takes the year of the
