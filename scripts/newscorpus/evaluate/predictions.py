@@ -58,10 +58,9 @@ def check_record(shape: schema.RecordShape, record: dict[str, Any], text: str) -
 
 
 def read_predictions(folder: Path, texts: dict[str, str], split: str) -> tuple[dict[str, Records], list[str]]:
-    """(layer -> records per document of ``texts``, every problem) for the predictions under ``folder``.
+    """(layer folder present -> records per doc_id of ``texts``, every problem) for the predictions under ``folder``.
 
-    ``texts`` maps each doc_id of the split to its text.  Only layer folders present are keys;
-    a document without a file has [].  A file that cannot be read is one problem of that file.
+    ``texts`` maps each doc_id of the split to its text.  A file that cannot be read is one problem.
     """
     if not folder.is_dir():
         return {}, [f"{folder}: not a folder"]

@@ -35,9 +35,8 @@ def score(corpus: Corpus, split: str, predicted: dict[str, Records]) -> dict[str
     gold = {shape.name: {d: corpus.records(shape, d) for d in doc_ids} for shape in LAYERS}
     pred = {name: {d: predicted[name].get(d, []) for d in doc_ids} for name in predicted}
     out: dict[str, Any] = {"split": split, "documents": len(doc_ids)}
-    has_entities = ENTITIES in pred
-    out[ENTITIES] = entities.score(gold[ENTITIES], pred[ENTITIES], doc_ids) if has_entities else None
-    out["coreference"] = coreference.score(gold[ENTITIES], pred[ENTITIES], doc_ids) if has_entities else None
+    out[ENTITIES] = entities.score(gold[ENTITIES], pred[ENTITIES], doc_ids) if ENTITIES in pred else None
+    out["coreference"] = coreference.score(gold[ENTITIES], pred[ENTITIES], doc_ids) if ENTITIES in pred else None
     out[FIGURES] = figures.score(gold[FIGURES], pred[FIGURES]) if FIGURES in pred else None
     out[STANCES] = stances.score(gold[STANCES], pred[STANCES]) if STANCES in pred else None
     return out
