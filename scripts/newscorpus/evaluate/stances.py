@@ -7,8 +7,6 @@ from typing import Any
 from .. import schema
 from .scores import Records, best_pairs_by_key, flatten, f1, prf, ratio, spans_overlap
 
-FAVOR, AGAINST = schema.FAVOR_POLARITY, schema.AGAINST_POLARITY
-
 
 def _evidence_overlaps(a: tuple[str, dict[str, Any]], b: tuple[str, dict[str, Any]]) -> bool:
     return spans_overlap(a[1]["evidence_start"], a[1]["evidence_end"], b[1]["evidence_start"], b[1]["evidence_end"])
@@ -34,7 +32,7 @@ def score(gold: Records, pred: Records) -> dict[str, Any]:
     g, p = flatten(gold), flatten(pred)
     tuples = best_pairs_by_key(p, g, _tuple_key, _evidence_overlaps)
     pairs = [(a[1]["polarity"], b[1]["polarity"]) for a, b in best_pairs_by_key(p, g, _pair_key, _evidence_overlaps)]
-    favor, against = polarity_f1(pairs, FAVOR), polarity_f1(pairs, AGAINST)
+    favor, against = polarity_f1(pairs, schema.FAVOR_POLARITY), polarity_f1(pairs, schema.AGAINST_POLARITY)
     return {
         "tuple": prf(len(tuples), len(p), len(g)),
         "semeval2016": {
