@@ -89,10 +89,8 @@ def coreference(documents: Iterable[tuple[list[Cluster], list[Cluster]]]) -> dic
 
 
 def linking(gold: dict[str, list[dict[str, Any]]], pred: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """Share of strictly matched mentions (same doc_id, start, end, label) whose entity_id equals gold's.
-
-    Each gold mention is matched at most once; a prediction without entity_id counts as wrong.
-    """
+    """Share of strictly matched mentions (same doc_id, start, end, label; each gold mention matched at most
+    once, in file order) whose entity_id equals gold's; a prediction without entity_id counts as wrong."""
     correct = matched = 0
     for doc_id, golds in gold.items():
         by_key: dict[tuple, list[Any]] = {}

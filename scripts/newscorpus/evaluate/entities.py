@@ -44,11 +44,7 @@ def _nervaluate_docs(records: Records, doc_ids: list[str]) -> list[list[dict[str
 
 
 def semeval2013(gold: Records, pred: Records, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The SemEval-2013 task 9.1 schemes from nervaluate's counts (COR, INC, PAR, MIS, SPU).
-
-    precision = (COR + 0.5 PAR) / (COR + INC + PAR + SPU), recall = (COR + 0.5 PAR) /
-    (COR + INC + PAR + MIS); PAR is only ever non-zero in ``partial``.
-    """
+    """The SemEval-2013 task 9.1 schemes from nervaluate's counts (COR, INC, PAR, MIS, SPU), P and R as METRICS says."""
     from nervaluate import Evaluator
 
     true, predicted = _nervaluate_docs(gold, doc_ids), _nervaluate_docs(pred, doc_ids)
