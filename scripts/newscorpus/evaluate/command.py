@@ -14,14 +14,12 @@ from pathlib import Path
 from .. import schema
 from ..corpus import CorpusError, load_corpus
 from .predictions import read_predictions
-from .scorer import SplitError, render_text, score, split_texts
-
-DEFAULT_SPLIT = schema.TEST_SPLIT
+from .scorer import render_text, score, split_texts
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("predictions", type=Path, metavar="PREDICTIONS", help="folder laid out like annotations/: entities/, figures/, stances/ with <doc_id>.jsonl")
-    parser.add_argument("--split", default=DEFAULT_SPLIT, choices=schema.SPLITS.names, help=f"split to score against (default: {DEFAULT_SPLIT})")
+    parser.add_argument("--split", default=schema.TEST_SPLIT, choices=schema.SPLITS.names, help="split to score against (default: %(default)s)")
     parser.add_argument("--format", default="text", choices=("text", "json"), help="a readable table (default) or one JSON object")
 
 
@@ -29,16 +27,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         corpus = load_corpus(Path(args.root))
         texts = split_texts(corpus, args.split)
-    except (CorpusError, SplitError, OSError) as exc:
+    except (CorpusError, OSError) as exc:
         print(f"newscorpus evaluate: error: {exc}", file=sys.stderr)
         return 1
-    predictions = read_predictions(Path(args.predictions), texts, args.split)
-    if predictions.problems:
-        for problem in predictions.problems:
-            print(problem, file=sys.stderr)
-        print(f"newscorpus evaluate: {len(predictions.problems)} bad prediction(s); nothing scored", file=sys.stderr)
+    layers, problems = read_predictions(Path(args.predictions), texts, args.split)
+    if problems:
+        print(*problems, sep="\n", file=sys.stderr)
+        print(f"newscorpus evaluate: {len(problems)} bad prediction(s); nothing scored", file=sys.stderr)
         return 1
-    result = score(corpus, args.split, predictions.layers)
+    result = score(corpus, args.split, layers)
     if args.format == "json":
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:

@@ -1,12 +1,7 @@
-"""Coreference (MUC, B³, CEAF-e, CoNLL-2012 mean) and entity linking accuracy.
+"""Coreference (MUC, B³, CEAF-e, CoNLL-2012 mean) and entity linking accuracy, as ``definitions.METRICS`` defines them.
 
-A mention is identified by its span ``(start, end)`` within its document; mentions are grouped
-into clusters by ``entity_id`` within each document (a predicted mention without ``entity_id``
-is a cluster of its own; of two predicted mentions with the same span the first in the file is
-kept, as the reference scorer de-duplicates).  Clusters of one mention (singletons) are kept.
-Each metric's recall and precision numerators and denominators are summed over the split's
-documents before dividing, as the CoNLL-2012 reference scorer does for a file of documents.
-Metrics follow the definitions of the reference scorer (Pradhan et al. 2014):
+Metrics follow the CoNLL-2012 reference scorer (Pradhan et al. 2014), which also keeps the first
+of two predicted mentions with the same span; counts are summed over documents before dividing:
 
 - MUC: recall = Σ_K (|K| - |p(K)|) / Σ_K (|K| - 1), p(K) the parts of key cluster K cut by
   the response clusters (a mention missing from the response is a part of its own);
@@ -36,11 +31,9 @@ def clusters(records: Iterable[dict[str, Any]]) -> list[Cluster]:
     groups: dict[Hashable, set[Mention]] = {}
     for i, r in enumerate(records):
         span = (r["start"], r["end"])
-        if span in seen:
-            continue
-        seen.add(span)
-        key = r.get("entity_id")
-        groups.setdefault(("id", key) if key is not None else ("alone", i), set()).add(span)
+        if span not in seen:
+            seen.add(span)
+            groups.setdefault(("alone", i) if r.get("entity_id") is None else ("id", r["entity_id"]), set()).add(span)
     return [frozenset(g) for g in groups.values()]
 
 
@@ -58,10 +51,7 @@ def muc_counts(key: list[Cluster], response: list[Cluster]) -> tuple[int, int]:
 def b3_counts(key: list[Cluster], response: list[Cluster]) -> tuple[float, int]:
     """B³ recall numerator and denominator of ``key`` against ``response`` (swap for precision)."""
     owner = _owner(response)
-    numerator = 0.0
-    for k in key:
-        shared = Counter(owner[m] for m in k if m in owner)
-        numerator += sum(n * n for n in shared.values()) / len(k)
+    numerator = sum(sum(n * n for n in Counter(owner[m] for m in k if m in owner).values()) / len(k) for k in key)
     return numerator, sum(len(k) for k in key)
 
 
@@ -77,40 +67,30 @@ def ceafe_similarity(key: list[Cluster], response: list[Cluster]) -> float:
     return float(phi[rows, cols].sum())
 
 
-def _metric(recall_num: float, recall_den: float, precision_num: float, precision_den: float) -> dict[str, Any]:
-    recall, precision = ratio(recall_num, recall_den), ratio(precision_num, precision_den)
-    return {"precision": precision, "recall": recall, "f1": f1(precision, recall)}
+def _metric(recall: list[tuple[float, int]], precision: list[tuple[float, int]]) -> dict[str, Any]:
+    """P/R/F1 from per-document (numerator, denominator) pairs, summed over documents before dividing."""
+    r = ratio(sum(num for num, _ in recall), sum(den for _, den in recall))
+    p = ratio(sum(num for num, _ in precision), sum(den for _, den in precision))
+    return {"precision": p, "recall": r, "f1": f1(p, r)}
 
 
 def coreference(documents: Iterable[tuple[list[Cluster], list[Cluster]]]) -> dict[str, Any]:
     """MUC, B³, CEAF-e and the CoNLL mean over (key clusters, response clusters) per document."""
-    totals = Counter()
-    for key, response in documents:
-        for name, (num, den) in (
-            ("muc_r", muc_counts(key, response)), ("muc_p", muc_counts(response, key)),
-            ("b3_r", b3_counts(key, response)), ("b3_p", b3_counts(response, key)),
-        ):
-            totals[name + "_num"] += num
-            totals[name + "_den"] += den
-        totals["ceafe_phi"] += ceafe_similarity(key, response)
-        totals["ceafe_key"] += len(key)
-        totals["ceafe_response"] += len(response)
-    t = totals
+    docs = list(documents)
+    phis = [ceafe_similarity(key, response) for key, response in docs]
     out = {
-        "muc": _metric(t["muc_r_num"], t["muc_r_den"], t["muc_p_num"], t["muc_p_den"]),
-        "b3": _metric(t["b3_r_num"], t["b3_r_den"], t["b3_p_num"], t["b3_p_den"]),
-        "ceaf_e": _metric(t["ceafe_phi"], t["ceafe_key"], t["ceafe_phi"], t["ceafe_response"]),
+        "muc": _metric([muc_counts(k, r) for k, r in docs], [muc_counts(r, k) for k, r in docs]),
+        "b3": _metric([b3_counts(k, r) for k, r in docs], [b3_counts(r, k) for k, r in docs]),
+        "ceaf_e": _metric([(phi, len(k)) for phi, (k, _) in zip(phis, docs)], [(phi, len(r)) for phi, (_, r) in zip(phis, docs)]),
     }
     f1s = [out[name]["f1"] for name in ("muc", "b3", "ceaf_e")]
-    out["conll_f1"] = None if any(v is None for v in f1s) else sum(f1s) / 3
+    out["conll_f1"] = None if None in f1s else sum(f1s) / 3
     return out
 
 
 def linking(gold: dict[str, list[dict[str, Any]]], pred: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """Share of strictly matched mentions (same doc_id, start, end, label) whose entity_id equals gold's.
-
-    Each gold mention is matched at most once; a prediction without entity_id counts as wrong.
-    """
+    """Share of strictly matched mentions (same doc_id, start, end, label; each gold mention matched at most
+    once, in file order) whose entity_id equals gold's; a prediction without entity_id counts as wrong."""
     correct = matched = 0
     for doc_id, golds in gold.items():
         by_key: dict[tuple, list[Any]] = {}

@@ -1,20 +1,22 @@
 """What README and the dataset card say about evaluation: metric definitions and baseline scores.
 
-README takes both blocks from here through ``newscorpus docs``; the card (``export/card.py``)
-takes the definitions from here and the baseline table from README's generated block
-(``readme_baseline_scores``), so the build never loads the whole corpus to score baselines and
-the two documents show the same numbers.  Every number is computed by ``scorer.score`` on the
-baselines' predictions, never typed; ``newscorpus docs --check`` (run by the tests) fails when
-README's block no longer matches the data.
+README's two blocks are generated from here (``newscorpus docs``; ``--check`` fails when they no
+longer match the data); the card takes the definitions from here and the baseline table from
+README's block (``readme_baseline_scores``), so the build never scores baselines and both show
+the same numbers, all computed by ``scorer.score`` on the baselines' predictions, never typed.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from .. import schema
-from ..corpus import Corpus, load_corpus
+from ..corpus import load_corpus
+from ..tables import markdown_table
+from .baselines import BASELINES, predict_all
+from .baselines.gazetteer import train_names
+from .baselines.stance import train_majorities
+from .scorer import score, score_rows
 
 METRICS: tuple[tuple[str, str, str], ...] = (
     (
@@ -66,12 +68,7 @@ RULES = (
 
 def metric_definitions() -> str:
     """The metric table and the rules shared by every metric, as Markdown."""
-    from ..tables import markdown_table
-
     return markdown_table(("metric (JSON key)", "what counts as a match", "averaging"), METRICS) + "\n" + RULES + "\n"
-
-
-# --------------------------------------------------------------------------- baseline scores
 
 
 BASELINE_METRICS: dict[str, tuple[str, ...]] = {
@@ -80,36 +77,6 @@ BASELINE_METRICS: dict[str, tuple[str, ...]] = {
     "majority-stance": ("stances.tuple", "stances.semeval2016"),
 }
 """The rows of the baseline table: per baseline, the metrics (``scorer.score_rows`` names) of its layer."""
-
-
-def _rows(result: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
-    from .scorer import score_rows
-
-    by_metric = {row[0]: row for row in score_rows(result)}
-    return tuple((f"`{name}`", f"`{metric}`", *by_metric[metric][1:4]) for name, metrics in BASELINE_METRICS.items() for metric in metrics)
-
-
-def _name_coverage(corpus: Corpus, doc_ids: list[str]) -> tuple[int, int]:
-    """(name mentions of ``doc_ids`` whose text is a train name form, all name mentions of ``doc_ids``)."""
-    from .baselines.gazetteer import train_names
-
-    forms = train_names(corpus)
-    names = [m for d in doc_ids for m in corpus.records(schema.ENTITY_MENTION, d) if m["mention_type"] == schema.NAME_MENTION_TYPE]
-    return sum(m["text"] in forms for m in names), len(names)
-
-
-def _holder_coverage(corpus: Corpus, doc_ids: list[str]) -> tuple[int, int]:
-    """(stances of ``doc_ids`` whose holder holds a stance in train, all stances of ``doc_ids``)."""
-    from .baselines.stance import train_majorities
-
-    _, target_of = train_majorities(corpus)
-    stances = [s for d in doc_ids for s in corpus.records(schema.STANCE, d)]
-    return sum(s["holder_entity_id"] in target_of for s in stances), len(stances)
-
-
-def _share(n: int, total: int) -> str:
-    return f"{n} of {total}" + (f" ({100 * n / total:.0f}%)" if total else "")
-
 
 BASELINES_BLOCK = "evaluation-baselines"
 """Name of README's generated block that holds ``baseline_scores``."""
@@ -120,35 +87,36 @@ def readme_baseline_scores(root: Path) -> str | None:
     from ..docs import DocsError, find_blocks
 
     path = root / "README.md"
-    if not path.is_file():
-        return None
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
     try:
-        blocks = [b for b in find_blocks(text, "README.md") if b.name == BASELINES_BLOCK]
+        block = next((b for b in find_blocks(text, "README.md") if b.name == BASELINES_BLOCK), None)
     except DocsError:
         return None
-    return text[blocks[0].content_start : blocks[0].content_end].strip("\n") + "\n" if blocks else None
+    return text[block.content_start : block.content_end].strip("\n") + "\n" if block else None
+
+
+def _share(n: int, total: int) -> str:
+    return f"{n} of {total}" + (f" ({100 * n / total:.0f}%)" if total else "")
 
 
 def baseline_scores(root: Path, split: str = schema.TEST_SPLIT) -> str:
     """Every baseline's scores on ``split`` of the corpus at ``root``, and what they show, as Markdown."""
-    from ..tables import markdown_table
-    from .baselines import BASELINES, predict_all
-    from .scorer import score
-
     corpus = load_corpus(root)
     doc_ids = corpus.split_doc_ids().get(split, [])
     if not doc_ids:
         return f"No `{split}` documents, so no baseline scores.\n"
-    result = score(corpus, split, predict_all(corpus, doc_ids))
+    by_metric = {row[0]: row for row in score_rows(score(corpus, split, predict_all(corpus, doc_ids)))}
+    rows = [(f"`{name}`", f"`{m}`", *by_metric[m][1:4]) for name, metrics in BASELINE_METRICS.items() for m in metrics]
     described = "\n".join(f"- `{name}`: {description}." for name, (_, description) in BASELINES.items())
-    named, names = _name_coverage(corpus, doc_ids)
-    held, stances = _holder_coverage(corpus, doc_ids)
+    forms, target_of = train_names(corpus), train_majorities(corpus)[1]
+    names = [m for d in doc_ids for m in corpus.records(schema.ENTITY_MENTION, d) if m["mention_type"] == schema.NAME_MENTION_TYPE]
+    stances = [s for d in doc_ids for s in corpus.records(schema.STANCE, d)]
+    named, held = sum(m["text"] in forms for m in names), sum(s["holder_entity_id"] in target_of for s in stances)
     shows = (
-        f"On `{split}` ({len(doc_ids)} document(s)), {_share(named, names)} name mentions have a text that is also a "
-        f"`{schema.TRAIN_SPLIT}` name, which bounds the gazetteer's `entities.names` recall; {_share(held, stances)} "
+        f"On `{split}` ({len(doc_ids)} document(s)), {_share(named, len(names))} name mentions have a text that is also a "
+        f"`{schema.TRAIN_SPLIT}` name, which bounds the gazetteer's `entities.names` recall; {_share(held, len(stances))} "
         f"stances have a holder that holds a stance in `{schema.TRAIN_SPLIT}`, the only holders the majority baseline "
         f"can predict. Reproduce with `newscorpus baseline all --out DIR && newscorpus evaluate DIR`."
     )
-    table = markdown_table(("baseline", "metric", "precision", "recall", "F1 or score"), _rows(result))
+    table = markdown_table(("baseline", "metric", "precision", "recall", "F1 or score"), rows)
     return f"{described}\n\n{table}\n{shows}\n"

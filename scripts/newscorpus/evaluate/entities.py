@@ -1,19 +1,15 @@
-"""Entity mention metrics: strict micro P/R/F1 (all, per label, names only) and SemEval-2013 schemes.
+"""Entity mention metrics ``strict``, ``names``, ``per_label`` and ``semeval2013`` (computed by nervaluate).
 
-A mention's key is ``(doc_id, start, end, label)``; a predicted mention is correct when its
-key equals a gold mention's (each gold mention counts once).  The four SemEval-2013 task 9.1
-schemes (strict, exact, partial, type) are nervaluate's, which implements them.
+``definitions.METRICS`` defines each of them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Callable
 
 from .. import schema
-from .scores import count_equal, prf, ratio, f1
-
-Records = dict[str, list[dict[str, Any]]]
-"""doc_id -> records of one layer, for the documents of the split."""
+from .scores import Records, f1, prf, ratio
 
 SEMEVAL_SCHEMES: dict[str, str] = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
 """Our scheme name -> nervaluate's (SemEval-2013 calls the last one "type")."""
@@ -26,13 +22,14 @@ def _keys(records: Records, keep: Callable[[dict[str, Any]], bool]) -> list[tupl
 def strict(gold: Records, pred: Records, keep: Callable[[dict[str, Any]], bool] = lambda r: True) -> dict[str, Any]:
     """Micro P/R/F1 of exact ``(doc_id, start, end, label)`` matches over the mentions ``keep`` selects."""
     g, p = _keys(gold, keep), _keys(pred, keep)
-    return prf(count_equal(p, g), len(p), len(g))
+    return prf(sum((Counter(p) & Counter(g)).values()), len(p), len(g))
 
 
 def per_label(gold: Records, pred: Records) -> dict[str, dict[str, Any]]:
     """``strict`` restricted to one label, for every label (inventory order) in gold or predictions."""
     present = {r["label"] for recs in (*gold.values(), *pred.values()) for r in recs}
-    return {label: strict(gold, pred, lambda r, label=label: r["label"] == label) for label in schema.ENTITY_LABELS.names if label in present}
+    labels = [label for label in schema.ENTITY_LABELS.names if label in present]
+    return {label: strict(gold, pred, lambda r, label=label: r["label"] == label) for label in labels}
 
 
 def names(gold: Records, pred: Records) -> dict[str, Any]:
@@ -42,30 +39,22 @@ def names(gold: Records, pred: Records) -> dict[str, Any]:
 
 def _nervaluate_docs(records: Records, doc_ids: list[str]) -> list[list[dict[str, Any]]]:
     """nervaluate's dict input: per document, spans with INCLUSIVE ends, in text order."""
-    return [
-        sorted(({"label": r["label"], "start": r["start"], "end": r["end"] - 1} for r in records.get(doc_id, [])), key=lambda e: (e["start"], e["end"], e["label"]))
-        for doc_id in doc_ids
-    ]
+    spans = ([{"label": r["label"], "start": r["start"], "end": r["end"] - 1} for r in records.get(d, [])] for d in doc_ids)
+    return [sorted(s, key=lambda e: (e["start"], e["end"], e["label"])) for s in spans]
 
 
 def semeval2013(gold: Records, pred: Records, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The SemEval-2013 task 9.1 schemes from nervaluate's counts (COR, INC, PAR, MIS, SPU).
-
-    precision = (COR + 0.5 PAR) / (COR + INC + PAR + SPU), recall = (COR + 0.5 PAR) /
-    (COR + INC + PAR + MIS); PAR is only ever non-zero in ``partial``.
-    """
+    """The SemEval-2013 task 9.1 schemes from nervaluate's counts (COR, INC, PAR, MIS, SPU), P and R as METRICS says."""
     from nervaluate import Evaluator
 
-    overall = Evaluator(_nervaluate_docs(gold, doc_ids), _nervaluate_docs(pred, doc_ids), tags=schema.ENTITY_LABELS.names, loader="dict").evaluate()["overall"]
+    true, predicted = _nervaluate_docs(gold, doc_ids), _nervaluate_docs(pred, doc_ids)
+    overall = Evaluator(true, predicted, tags=schema.ENTITY_LABELS.names, loader="dict").evaluate()["overall"]
     out = {}
     for ours, theirs in SEMEVAL_SCHEMES.items():
-        r = overall[theirs]
-        credit = r.correct + 0.5 * r.partial
-        precision, recall = ratio(credit, r.actual), ratio(credit, r.possible)
-        out[ours] = {
-            "precision": precision, "recall": recall, "f1": f1(precision, recall),
-            "correct": r.correct, "incorrect": r.incorrect, "partial": r.partial, "missed": r.missed, "spurious": r.spurious,
-        }
+        c = overall[theirs]
+        precision, recall = ratio(c.correct + 0.5 * c.partial, c.actual), ratio(c.correct + 0.5 * c.partial, c.possible)
+        counts = {name: getattr(c, name) for name in ("correct", "incorrect", "partial", "missed", "spurious")}
+        out[ours] = {"precision": precision, "recall": recall, "f1": f1(precision, recall), **counts}
     return out
 
 

@@ -1,31 +1,13 @@
-"""Figure metrics: exact span+kind P/R/F1, span overlap F1, and value agreement on matched figures.
-
-- ``span_kind``: a predicted figure is correct when ``(doc_id, start, end, kind)`` equals a gold
-  figure's (each gold figure counts once); micro P/R/F1.
-- ``span_overlap``: kind ignored; predicted and gold figures of a document are paired one to one
-  when their spans share a character, as many pairs as possible; P = pairs / predicted,
-  R = pairs / gold.
-- ``agreement``: over the ``span_kind`` matches, the share whose value (``value``,
-  ``value_low``, ``value_high`` together), ``unit`` and ``normalized`` equal gold's; an absent
-  field counts as null and null equals null (so DATE figures, whose value is null, agree on value
-  when the prediction leaves it null).  Numbers are equal when they differ by at most 1e-9
-  relatively.
-"""
+"""Figure metrics ``span_kind``, ``span_overlap`` and ``agreement``, as ``definitions.METRICS`` defines them."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-from .scores import best_pairs_by_key, flatten, prf, ratio, spans_overlap
+from .scores import Records, best_pairs_by_key, flatten, prf, ratio, spans_overlap
 
-Records = dict[str, list[dict[str, Any]]]
 VALUE_FIELDS = ("value", "value_low", "value_high")
-
-
-def _key(item: tuple[str, dict[str, Any]]) -> tuple:
-    doc_id, r = item
-    return (doc_id, r["start"], r["end"], r["kind"])
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -35,20 +17,17 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def agreement(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
-    n = len(pairs)
-    value = sum(all(_same(p.get(f), g.get(f)) for f in VALUE_FIELDS) for p, g in pairs)
-    unit = sum(_same(p.get("unit"), g.get("unit")) for p, g in pairs)
-    normalized = sum(_same(p.get("normalized"), g.get("normalized")) for p, g in pairs)
-    return {"matched": n, "value": ratio(value, n), "unit": ratio(unit, n), "normalized": ratio(normalized, n)}
+    def share(fields: tuple[str, ...]) -> float | None:
+        return ratio(sum(all(_same(p.get(f), g.get(f)) for f in fields) for p, g in pairs), len(pairs))
+
+    return {"matched": len(pairs), "value": share(VALUE_FIELDS), "unit": share(("unit",)), "normalized": share(("normalized",))}
 
 
 def score(gold: Records, pred: Records) -> dict[str, Any]:
     g, p = flatten(gold), flatten(pred)
-    exact = best_pairs_by_key(p, g, _key, _key, lambda a, b: True)
-    overlapping = best_pairs_by_key(
-        p, g, lambda item: item[0], lambda item: item[0],
-        lambda a, b: spans_overlap(a[1]["start"], a[1]["end"], b[1]["start"], b[1]["end"]),
-    )
+    exact = best_pairs_by_key(p, g, lambda i: (i[0], i[1]["start"], i[1]["end"], i[1]["kind"]), lambda a, b: True)
+    overlaps = lambda a, b: spans_overlap(a[1]["start"], a[1]["end"], b[1]["start"], b[1]["end"])
+    overlapping = best_pairs_by_key(p, g, lambda item: item[0], overlaps)
     return {
         "span_kind": prf(len(exact), len(p), len(g)),
         "span_overlap": prf(len(overlapping), len(p), len(g)),

@@ -1,9 +1,8 @@
 """Scores of one split's predictions against its gold, and their text rendering.
 
-``score`` is the one entry point: the ``evaluate`` command and the docs generator (baseline
-tables) both call it, so a number in README is the number ``newscorpus evaluate`` prints.
-A layer without predictions (its folder absent) is ``None`` in the result; ``coreference``
-follows ``entities``.
+``score`` is the one entry point (``evaluate`` and the docs' baseline table), so a number in README
+is the number ``newscorpus evaluate`` prints.  A layer without predictions is ``None`` in the
+result; ``coreference`` follows ``entities``.
 """
 
 from __future__ import annotations
@@ -11,46 +10,36 @@ from __future__ import annotations
 from typing import Any
 
 from .. import schema
-from ..corpus import Corpus
+from ..corpus import Corpus, CorpusError
+from ..tables import text_table
 from . import coreference, entities, figures, stances
 from .predictions import LAYERS
+from .scores import Records
 
 ENTITIES, FIGURES, STANCES = (shape.name for shape in LAYERS)
 
 
-class SplitError(Exception):
-    """The split to score does not exist or has no documents."""
-
-
 def split_texts(corpus: Corpus, split: str) -> dict[str, str]:
-    """doc_id -> text of the documents of ``split``, manifest order."""
+    """doc_id -> text of the documents of ``split``, manifest order; CorpusError when there are none."""
     if split not in schema.SPLITS:
-        raise SplitError(f"unknown split {split!r} (known: {', '.join(schema.SPLITS.names)})")
+        raise CorpusError(f"unknown split {split!r} (known: {', '.join(schema.SPLITS.names)})")
     doc_ids = corpus.split_doc_ids().get(split)
     if not doc_ids:
-        raise SplitError(f"the split {split!r} has no documents in {corpus.layout.manifest_path}")
+        raise CorpusError(f"the split {split!r} has no documents in {corpus.layout.manifest_path}")
     return {doc_id: corpus.texts[doc_id] for doc_id in doc_ids}
 
 
-def gold_layers(corpus: Corpus, doc_ids: list[str]) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    return {shape.name: {d: corpus.records(shape, d) for d in doc_ids} for shape in LAYERS}
-
-
-def score(corpus: Corpus, split: str, predicted: dict[str, dict[str, list[dict[str, Any]]]]) -> dict[str, Any]:
+def score(corpus: Corpus, split: str, predicted: dict[str, Records]) -> dict[str, Any]:
     """Every metric of every predicted layer on ``split``; keys as documented in README."""
     doc_ids = list(split_texts(corpus, split))
-    gold = gold_layers(corpus, doc_ids)
+    gold = {shape.name: {d: corpus.records(shape, d) for d in doc_ids} for shape in LAYERS}
     pred = {name: {d: predicted[name].get(d, []) for d in doc_ids} for name in predicted}
     out: dict[str, Any] = {"split": split, "documents": len(doc_ids)}
-    has_entities = ENTITIES in pred
-    out[ENTITIES] = entities.score(gold[ENTITIES], pred[ENTITIES], doc_ids) if has_entities else None
-    out["coreference"] = coreference.score(gold[ENTITIES], pred[ENTITIES], doc_ids) if has_entities else None
+    out[ENTITIES] = entities.score(gold[ENTITIES], pred[ENTITIES], doc_ids) if ENTITIES in pred else None
+    out["coreference"] = coreference.score(gold[ENTITIES], pred[ENTITIES], doc_ids) if ENTITIES in pred else None
     out[FIGURES] = figures.score(gold[FIGURES], pred[FIGURES]) if FIGURES in pred else None
     out[STANCES] = stances.score(gold[STANCES], pred[STANCES]) if STANCES in pred else None
     return out
-
-
-# --------------------------------------------------------------------------- text
 
 
 def number(value: float | None) -> str:
@@ -67,30 +56,26 @@ def score_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
             counts = f"{s['correct']} of {s['predicted']} predicted, {s['gold']} gold"
         rows.append((name, number(s["precision"]), number(s["recall"]), number(s["f1"]), counts))
 
-    ent = result.get(ENTITIES)
-    if ent is not None:
+    if (ent := result.get(ENTITIES)) is not None:
         add("entities.strict", ent["strict"])
         add("entities.names", ent["names"])
         for label, s in ent["per_label"].items():
             add(f"entities.per_label.{label}", s)
         for scheme, s in ent["semeval2013"].items():
             add(f"entities.semeval2013.{scheme}", s, f"COR {s['correct']} INC {s['incorrect']} PAR {s['partial']} MIS {s['missed']} SPU {s['spurious']}")
-    coref = result.get("coreference")
-    if coref is not None:
+    if (coref := result.get("coreference")) is not None:
         for name in ("muc", "b3", "ceaf_e"):
-            add(f"coreference.{name}", coref[name], "")
+            add(f"coreference.{name}", coref[name])
         rows.append(("coreference.conll_f1", "", "", number(coref["conll_f1"]), "mean of the three F1s"))
         link = coref["linking"]
         rows.append(("coreference.linking", "", "", number(link["accuracy"]), f"accuracy: {link['correct']} of {link['matched']} strictly matched mentions"))
-    fig = result.get(FIGURES)
-    if fig is not None:
+    if (fig := result.get(FIGURES)) is not None:
         add("figures.span_kind", fig["span_kind"])
         add("figures.span_overlap", fig["span_overlap"])
         agree = fig["agreement"]
         for name in ("value", "unit", "normalized"):
             rows.append((f"figures.agreement.{name}", "", "", number(agree[name]), f"share of {agree['matched']} span_kind matches"))
-    st = result.get(STANCES)
-    if st is not None:
+    if (st := result.get(STANCES)) is not None:
         add("stances.tuple", st["tuple"])
         sem = st["semeval2016"]
         rows.append(("stances.semeval2016", "", "", number(sem["f_avg"]), f"F_favor {number(sem['favor_f1'])}, F_against {number(sem['against_f1'])} on {sem['pairs']} matched pairs"))
@@ -98,12 +83,8 @@ def score_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
 
 
 def render_text(result: dict[str, Any]) -> str:
-    from ..tables import text_table
-
-    rows = tuple(score_rows(result))
-    skipped = [name for name in (ENTITIES, FIGURES, STANCES) if result.get(name) is None]
+    """The scores as a text table, then the layers left unscored."""
     title = f"Scores on {result['split']} ({result['documents']} documents)"
-    text = text_table(title, ("metric", "precision", "recall", "F1", "counts"), rows)
-    if skipped:
-        text += f"not scored (no predictions folder): {', '.join(skipped)}\n"
-    return text
+    text = text_table(title, ("metric", "precision", "recall", "F1", "counts"), score_rows(result))
+    skipped = [name for name in (ENTITIES, FIGURES, STANCES) if result.get(name) is None]
+    return text + (f"not scored (no predictions folder): {', '.join(skipped)}\n" if skipped else "")

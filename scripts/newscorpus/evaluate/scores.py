@@ -1,18 +1,18 @@
 """Arithmetic every layer's scorer shares: ratios, precision/recall/F1 and one-to-one matching.
 
-A ratio whose denominator is 0 is undefined and returned as ``None`` (JSON ``null``), never
-guessed as 0 or 1.  F1 is the harmonic mean of precision and recall; it is 0 when one of them
-is undefined and the other is defined (one side is empty, the other is not), and ``None`` only
-when both are undefined (nothing predicted and nothing to find).
+An undefined ratio (denominator 0) is ``None``, never 0 or 1; F1 is 0 when exactly one of
+precision and recall is undefined and ``None`` when both are (``definitions.RULES``).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from typing import Any, Callable, Hashable, Iterable, Sequence, TypeVar
+from collections import defaultdict
+from typing import Any, Callable, Hashable, Sequence, TypeVar
 
 T = TypeVar("T")
-U = TypeVar("U")
+
+Records = dict[str, list[dict[str, Any]]]
+"""doc_id -> records of one layer, for the documents of the split."""
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
@@ -20,12 +20,9 @@ def ratio(numerator: float, denominator: float) -> float | None:
 
 
 def f1(precision: float | None, recall: float | None) -> float | None:
-    if precision is None and recall is None:
-        return None
     if precision is None or recall is None:
-        return 0.0
-    total = precision + recall
-    return 2 * precision * recall / total if total else 0.0
+        return None if precision is None and recall is None else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def prf(correct: int, predicted: int, gold: int) -> dict[str, Any]:
@@ -34,14 +31,9 @@ def prf(correct: int, predicted: int, gold: int) -> dict[str, Any]:
     return {"precision": precision, "recall": recall, "f1": f1(precision, recall), "correct": correct, "predicted": predicted, "gold": gold}
 
 
-def flatten(records: dict[str, list[dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
+def flatten(records: Records) -> list[tuple[str, dict[str, Any]]]:
     """(doc_id, record) for every record of a layer given per document."""
     return [(doc_id, r) for doc_id, recs in records.items() for r in recs]
-
-
-def count_equal(predicted: Iterable[Hashable], gold: Iterable[Hashable]) -> int:
-    """How many predicted keys equal a gold key, each gold key used at most once (multiset overlap)."""
-    return sum((Counter(predicted) & Counter(gold)).values())
 
 
 def spans_overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
@@ -49,7 +41,7 @@ def spans_overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     return a_start < b_end and b_start < a_end
 
 
-def best_pairs(predicted: Sequence[T], gold: Sequence[U], compatible: Callable[[T, U], bool]) -> list[tuple[T, U]]:
+def best_pairs(predicted: Sequence[T], gold: Sequence[T], compatible: Callable[[T, T], bool]) -> list[tuple[T, T]]:
     """A largest set of (predicted, gold) pairs, each item in at most one pair, every pair compatible.
 
     Maximum bipartite matching (scipy's ``linear_sum_assignment`` on the 0/1 compatibility
@@ -66,16 +58,11 @@ def best_pairs(predicted: Sequence[T], gold: Sequence[U], compatible: Callable[[
 
 
 def best_pairs_by_key(
-    predicted: Iterable[T], gold: Iterable[U], key_p: Callable[[T], Hashable], key_g: Callable[[U], Hashable], compatible: Callable[[T, U], bool]
-) -> list[tuple[T, U]]:
-    """``best_pairs`` within groups of equal key (a pair's two items always have the same key)."""
-    groups_p: dict[Hashable, list[T]] = defaultdict(list)
-    groups_g: dict[Hashable, list[U]] = defaultdict(list)
-    for item in predicted:
-        groups_p[key_p(item)].append(item)
-    for item in gold:
-        groups_g[key_g(item)].append(item)
-    pairs: list[tuple[T, U]] = []
-    for key, items in groups_p.items():
-        pairs += best_pairs(items, groups_g.get(key, []), compatible)
-    return pairs
+    predicted: Sequence[T], gold: Sequence[T], key: Callable[[T], Hashable], compatible: Callable[[T, T], bool]
+) -> list[tuple[T, T]]:
+    """``best_pairs`` within groups of equal ``key`` (a pair's two items always have the same key)."""
+    groups: dict[Hashable, tuple[list[T], list[T]]] = defaultdict(lambda: ([], []))
+    for side, items in enumerate((predicted, gold)):
+        for item in items:
+            groups[key(item)][side].append(item)
+    return [pair for p, g in groups.values() for pair in best_pairs(p, g, compatible)]

@@ -1,25 +1,11 @@
-"""Stance metrics: tuple F1 with overlapping evidence, and the SemEval-2016 task 6 measure.
-
-- ``tuple``: a predicted stance matches a gold stance of the same document when
-  ``(holder_entity_id, target, polarity)`` are equal and the evidence spans share a character;
-  stances are paired one to one, as many pairs as possible; micro P = pairs / predicted,
-  R = pairs / gold.
-- ``semeval2016``: predicted and gold stances are paired one to one on ``(doc_id,
-  holder_entity_id, target)`` with overlapping evidence, polarity ignored (the matched
-  holder-target pairs).  Over these pairs, F_favor = 2·|pred favor ∧ gold favor| /
-  (|pred favor| + |gold favor|), F_against likewise, and the measure is their mean, as in
-  SemEval-2016 task 6 (neutral plays the part of NONE: it counts only through the other two).
-"""
+"""Stance metrics ``tuple`` and ``semeval2016`` (SemEval-2016 task 6), as ``definitions.METRICS`` defines them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from .. import schema
-from .scores import best_pairs_by_key, flatten, f1, prf, ratio, spans_overlap
-
-Records = dict[str, list[dict[str, Any]]]
-FAVOR, AGAINST = schema.FAVOR_POLARITY, schema.AGAINST_POLARITY
+from .scores import Records, best_pairs_by_key, flatten, f1, prf, ratio, spans_overlap
 
 
 def _evidence_overlaps(a: tuple[str, dict[str, Any]], b: tuple[str, dict[str, Any]]) -> bool:
@@ -44,9 +30,9 @@ def polarity_f1(pairs: list[tuple[str, str]], polarity: str) -> float | None:
 
 def score(gold: Records, pred: Records) -> dict[str, Any]:
     g, p = flatten(gold), flatten(pred)
-    tuples = best_pairs_by_key(p, g, _tuple_key, _tuple_key, _evidence_overlaps)
-    pairs = [(a[1]["polarity"], b[1]["polarity"]) for a, b in best_pairs_by_key(p, g, _pair_key, _pair_key, _evidence_overlaps)]
-    favor, against = polarity_f1(pairs, FAVOR), polarity_f1(pairs, AGAINST)
+    tuples = best_pairs_by_key(p, g, _tuple_key, _evidence_overlaps)
+    pairs = [(a[1]["polarity"], b[1]["polarity"]) for a, b in best_pairs_by_key(p, g, _pair_key, _evidence_overlaps)]
+    favor, against = polarity_f1(pairs, schema.FAVOR_POLARITY), polarity_f1(pairs, schema.AGAINST_POLARITY)
     return {
         "tuple": prf(len(tuples), len(p), len(g)),
         "semeval2016": {

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from ... import schema
 from ...corpus import CorpusError, load_corpus
-from ..scorer import SplitError, split_texts
-from . import BASELINES, predict, predict_all, write
+from ..scorer import split_texts
+from . import BASELINES, predict_all, write
 
 ALL = "all"
 
@@ -29,10 +29,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         corpus = load_corpus(Path(args.root))
         doc_ids = list(split_texts(corpus, args.split))
-    except (CorpusError, SplitError, OSError) as exc:
+    except (CorpusError, OSError) as exc:
         print(f"newscorpus baseline: error: {exc}", file=sys.stderr)
         return 1
-    layers = predict_all(corpus, doc_ids) if args.name == ALL else predict(args.name, corpus, doc_ids)
+    layers = predict_all(corpus, doc_ids) if args.name == ALL else BASELINES[args.name][0](corpus, doc_ids)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         print(f"newscorpus baseline: error: {out} is a file, not a folder", file=sys.stderr)

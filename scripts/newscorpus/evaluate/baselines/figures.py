@@ -2,10 +2,9 @@
 
 Rules, tried in this order; a match is kept only where no earlier match took a character:
 
-1. MONEY: a currency sign or code (``$``, ``US$``, ``€``, ``£``, ``₹``, ``Rs``, ``USD``, ``INR``)
-   before a number with an optional scale word (``bn``, ``billion``, ``mn``, ``million``, ``tn``,
-   ``trillion``, ``crore``, ``lakh``, ``thousand``, ``k``, ``m``, ``b``), or a number, optional
-   scale and ``dollars``/``rupees``/``euros``; value = number x scale in the currency's code.
+1. MONEY: a currency sign or code (``CURRENCY_SIGNS``) before a number with an optional scale
+   word (``SCALES``), or a number, optional scale and a currency word (``CURRENCY_WORDS``);
+   value = number x scale in the currency's code.
 2. PERCENT: a number followed by ``%``, ``percent`` or ``per cent`` (space or hyphen); unit percent.
 3. DATE: ``[Weekday, ]Month D[, YYYY]``, ``D Month [YYYY]``, ``Month YYYY``, ``YYYY-YYYY`` (a
    range of years), a lone year 1900-2099.  A day without a year takes the year of the
@@ -68,7 +67,7 @@ def _money(m: re.Match, _: date | None) -> dict[str, Any]:
 
 
 def _percent(m: re.Match, _: date | None) -> dict[str, Any]:
-    return _numeric("PERCENT", _number(m.group("num")), "percent")
+    return _numeric("PERCENT", _number(m["num"]), "percent")
 
 
 def _day_date(m: re.Match, published: date | None) -> dict[str, Any] | None:
@@ -82,16 +81,8 @@ def _day_date(m: re.Match, published: date | None) -> dict[str, Any] | None:
         return None
 
 
-def _month_year(m: re.Match, _: date | None) -> dict[str, Any]:
-    return _calendar(f"{m.group('year')}-{MONTHS.index(m.group('month')) + 1:02d}")
-
-
 def _year_range(m: re.Match, _: date | None) -> dict[str, Any] | None:
     return _calendar(f"{m.group('year')}/{m.group('year2')}") if m.group("year") < m.group("year2") else None
-
-
-def _year(m: re.Match, _: date | None) -> dict[str, Any]:
-    return _calendar(m.group("year"))
 
 
 def _count(m: re.Match) -> float:
@@ -102,10 +93,6 @@ def _count(m: re.Match) -> float:
 def _duration(m: re.Match, _: date | None) -> dict[str, Any]:
     n, unit = _count(m), m.group("unit").lower()
     return _numeric("DURATION", n, unit, f"P{n}{DURATION_UNITS[unit]}")
-
-
-def _ordinal(m: re.Match, _: date | None) -> dict[str, Any]:
-    return _numeric("ORDINAL", _number(m.group("num")), "rank")
 
 
 def _cardinal(m: re.Match, _: date | None) -> dict[str, Any]:
@@ -120,11 +107,11 @@ RULES: tuple[Rule, ...] = (
     (re.compile(rf"{NUM}(?:\s?%|[\s-](?:per\s?cent|percent)(?!\w))"), _percent),
     (re.compile(rf"(?<!\w)(?:(?:{'|'.join(WEEKDAYS)}),\s+)?{MONTH}\s+{DAY}(?:,?\s+{YEAR})?{END}"), _day_date),
     (re.compile(rf"(?<![\w.,]){DAY}\s+{MONTH}(?:\s+{YEAR})?{END}"), _day_date),
-    (re.compile(rf"(?<!\w){MONTH}\s+{YEAR}{END}"), _month_year),
+    (re.compile(rf"(?<!\w){MONTH}\s+{YEAR}{END}"), lambda m, _: _calendar(f"{m['year']}-{MONTHS.index(m['month']) + 1:02d}")),
     (re.compile(r"(?<![\w.,])(?P<year>(?:19|20)\d{2})\s?[–-]\s?(?P<year2>(?:19|20)\d{2})(?![\w%])"), _year_range),
     (re.compile(rf"(?:{NUM}|(?<!\w){WORD_NUM})[\s-](?P<unit>(?i:day|week|month|year))s?(?!\w)"), _duration),
-    (re.compile(rf"(?<![\w.,]){YEAR}(?![\w%.,]\d|[\w%])"), _year),
-    (re.compile(rf"{NUM}(?:st|nd|rd|th)(?!\w)"), _ordinal),
+    (re.compile(rf"(?<![\w.,]){YEAR}(?![\w%.,]\d|[\w%])"), lambda m, _: _calendar(m["year"])),
+    (re.compile(rf"{NUM}(?:st|nd|rd|th)(?!\w)"), lambda m, _: _numeric("ORDINAL", _number(m["num"]), "rank")),
     (re.compile(rf"{NUM}(?![\w%]|[.,]\d)"), _cardinal),
     (re.compile(rf"(?<!\w){WORD_NUM}(?!\w)"), _cardinal),
 )
@@ -141,13 +128,9 @@ def extract(text: str, published: date | None) -> list[dict[str, Any]]:
     found = []
     for pattern, build in RULES:
         for m in pattern.finditer(text):
-            if any(taken[m.start() : m.end()]):
-                continue
-            fields = build(m, published)
-            if fields is None:
-                continue
-            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-            found.append({"start": m.start(), "end": m.end(), "text": m.group(), **fields})
+            if not any(taken[m.start() : m.end()]) and (fields := build(m, published)) is not None:
+                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+                found.append({"start": m.start(), "end": m.end(), "text": m.group(), **fields})
     return sorted(found, key=lambda f: (f["start"], f["end"]))
 
 

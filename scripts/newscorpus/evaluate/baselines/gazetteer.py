@@ -17,13 +17,10 @@ from typing import Any
 from ... import schema
 from ...corpus import Corpus
 
-TRAIN = schema.TRAIN_SPLIT
-
-
 def train_names(corpus: Corpus) -> dict[str, tuple[str, str]]:
     """Name form -> (label, entity_id) from the train split's NAM mentions, most frequent pair."""
     counts: dict[str, Counter] = {}
-    for doc_id in corpus.split_doc_ids().get(TRAIN, []):
+    for doc_id in corpus.split_doc_ids().get(schema.TRAIN_SPLIT, []):
         for m in corpus.records(schema.ENTITY_MENTION, doc_id):
             if m["mention_type"] == schema.NAME_MENTION_TYPE:
                 counts.setdefault(m["text"], Counter())[(m["label"], m["entity_id"])] += 1

@@ -16,7 +16,7 @@ from typing import Any
 
 from ... import schema
 from ...corpus import Corpus
-from .gazetteer import TRAIN, find_names, train_names
+from .gazetteer import find_names, train_names
 
 
 def _most_common(counts: Counter, order: list[str]) -> str:
@@ -28,7 +28,7 @@ def train_majorities(corpus: Corpus) -> tuple[str | None, dict[str, str]]:
     """(majority polarity or None without train stances, holder entity id -> majority target)."""
     polarities: Counter = Counter()
     targets: dict[str, Counter] = {}
-    for doc_id in corpus.split_doc_ids().get(TRAIN, []):
+    for doc_id in corpus.split_doc_ids().get(schema.TRAIN_SPLIT, []):
         for s in corpus.records(schema.STANCE, doc_id):
             polarities[s["polarity"]] += 1
             targets.setdefault(s["holder_entity_id"], Counter())[s["target"]] += 1
