@@ -11,7 +11,7 @@ its tables from the data that was just written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .. import corpus, schema, texts
 from ..tables import markdown_table
@@ -20,9 +20,11 @@ from .features import CONFIGS, config_features, config_spec
 from .publication import Publication, annotation_analysis, bibtex, publication
 
 if TYPE_CHECKING:  # pragma: no cover
+    import datasets
     from huggingface_hub import DatasetCardData
 
     from .exporter import ExportResult
+    from .parquet import SplitStats
 
 LICENSE_FILE = "LICENSE.md"
 LICENSE_NAME = "annotations-cc-by-4.0-texts-unknown"
@@ -86,9 +88,6 @@ def annotations_creators(methods: set[str]) -> list[str]:
 
 
 def card_data(result: "ExportResult") -> "DatasetCardData":
-    from datasets.info import DatasetInfo, DatasetInfosDict
-    from datasets.splits import SplitDict, SplitInfo
-    from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCardData
 
     languages = sorted(result.languages)
@@ -111,30 +110,42 @@ def card_data(result: "ExportResult") -> "DatasetCardData":
         extra_gated_prompt=GATED_PROMPT,
         extra_gated_fields=GATED_FIELDS,
     )
+    add_configs(data, {spec.name: {s: result.stats[spec.name][s] for s in result.splits} for spec in CONFIGS}, config_features)
+    return data
+
+
+def add_configs(
+    data: "DatasetCardData", stats: dict[str, dict[str, "SplitStats"]], features: Callable[[str], "datasets.Features"]
+) -> None:
+    """Add each config's ``dataset_info`` (``features(config)``, rows and Arrow bytes per split, Parquet size)
+    and ``configs`` entry (data files per split; the default config of CONFIGS marked) to ``data``, through
+    ``DatasetInfosDict`` and ``MetadataConfigs`` as ``push_to_hub`` does."""
+    from datasets.info import DatasetInfo, DatasetInfosDict
+    from datasets.splits import SplitDict, SplitInfo
+    from datasets.utils.metadata import MetadataConfigs
+
     infos = {}
-    for spec in CONFIGS:
+    for config, per_split in stats.items():
         splits = SplitDict()
-        for split in result.splits:
-            stats = result.stats[spec.name][split]
-            splits.add(SplitInfo(name=split, num_bytes=stats.num_bytes, num_examples=stats.num_examples))
-        per_split = result.stats[spec.name].values()
-        infos[spec.name] = DatasetInfo(
-            features=config_features(spec.name),
+        for split, st in per_split.items():
+            splits.add(SplitInfo(name=split, num_bytes=st.num_bytes, num_examples=st.num_examples))
+        infos[config] = DatasetInfo(
+            features=features(config),
             splits=splits,
-            download_size=sum(p.stat().st_size for s in per_split for p in s.files),
-            dataset_size=sum(s.num_bytes for s in per_split),
+            download_size=sum(p.stat().st_size for st in per_split.values() for p in st.files),
+            dataset_size=sum(st.num_bytes for st in per_split.values()),
         )
     DatasetInfosDict(infos).to_dataset_card_data(data)
+    default = next(spec.name for spec in CONFIGS if spec.default)
     MetadataConfigs(
         {
-            spec.name: {
-                **({"default": True} if spec.default else {}),
-                "data_files": [{"split": split, "path": f"data/{spec.name}/{split}-*.parquet"} for split in result.splits],
+            config: {
+                **({"default": True} if config == default else {}),
+                "data_files": [{"split": split, "path": f"data/{config}/{split}-*.parquet"} for split in per_split],
             }
-            for spec in CONFIGS
+            for config, per_split in stats.items()
         }
     ).to_dataset_card_data(data)
-    return data
 
 
 # --------------------------------------------------------------------------- evaluation (newscorpus.evaluate)
