@@ -1,19 +1,12 @@
 """``croissant.json``: Croissant 1.1 metadata with the Responsible-AI (RAI) fields.
 
-``datePublished`` is the current version's CHANGELOG.md date (absent before the version
-is released), ``citeAs`` a BibTeX entry, ``rai:machineAnnotationTools`` the machine
-annotators the exported records name (plus the tokenizer), ``rai:dataAnnotationAnalysis``
-the agreement study's summary or the statement that there is none.
-
-The Hub generates a Croissant file for Parquet datasets but without the RAI
-block; this one carries it, from the same ``newscorpus.texts`` prose as the
-card and DATASHEET.md.  Distribution entries list every Parquet shard with its
-sha256; record sets are derived from the configs' Features, and each
-ClassLabel column references an enumeration record set whose inline data is
-the schema inventory (id -> name), so ids can be decoded without ``datasets``.
-
-Written as plain JSON (mlcroissant is a test dependency, not a runtime one);
-the test suite validates it with ``mlcroissant.Dataset(jsonld=...)``.
+The Hub generates Croissant for Parquet datasets but without the RAI block; this one carries it, from the
+same ``newscorpus.texts`` prose as the card; release date (``datePublished``, absent before the release),
+BibTeX ``citeAs``, agreement and machine annotation tools come from :mod:`.publication`.
+Distribution entries list every Parquet shard with its sha256; record sets are derived from the configs'
+Features, and each ClassLabel column references an enumeration record set whose inline data is the schema
+inventory (id -> name), so ids can be decoded without ``datasets``.  Written as plain JSON (mlcroissant is
+a test dependency: the tests validate the file with ``mlcroissant.Dataset(jsonld=...)``).
 """
 
 from __future__ import annotations
@@ -95,19 +88,9 @@ def _enum_id(inventory_key: str) -> str:
     return f"label-{inventory_key}"
 
 
-def _class_label_inventories() -> dict[tuple[str, ...], schema.Inventory | None]:
-    """ClassLabel name lists -> the schema inventory they come from (None for the derived NER tags)."""
-    known: dict[tuple[str, ...], schema.Inventory | None] = {tuple(inv.names): inv for inv in schema.INVENTORIES}
-    known.setdefault(tuple(schema.ner_tag_names()), None)
-    return known
-
-
-NER_TAGS_ENUM = "ner_tag"
-
-
 def _enum_key(names: list[str]) -> str:
-    inventory = _class_label_inventories().get(tuple(names))
-    return inventory.key if inventory is not None else NER_TAGS_ENUM
+    """The key of the schema inventory a ClassLabel's names come from; ``ner_tag`` for the derived NER tags."""
+    return next((inv.key for inv in schema.INVENTORIES if list(inv.names) == list(names)), "ner_tag")
 
 
 def _field(record_set: str, name: str, feature: Any, description: str, source: dict[str, Any] | None) -> dict[str, Any]:
