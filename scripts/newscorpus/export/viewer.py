@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import quote
 
 from .. import schema, texts
@@ -264,6 +264,12 @@ def _provenance(record: dict[str, Any]) -> str:
     return f'<span class="muted">{esc(record["annotator"])} · {esc(record["method"])}</span>'
 
 
+def _table(header: list[str], rows: Iterable[str], attrs: str = "") -> str:
+    """A table of the given header cells (HTML, already escaped) and row elements."""
+    head = "".join(f"<th>{h}</th>" for h in header)
+    return f'<table{attrs}><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
 def _definition(inventory: schema.Inventory, name: str) -> str:
     return inventory.definition(name) if name in inventory.names else ""
 
@@ -346,15 +352,12 @@ def document_page(row: dict[str, Any], split: str, entities: dict[str, Entity], 
         + f'<div id="text" data-doc-id="{esc(doc_id)}">{body_text}</div></section>'
         + (f'<section class="card"><h2>Known defects of the text</h2><ul>{defects}</ul></section>' if defects else "")
         + f'<section class="card" id="entities"><h2>Entities ({len(doc_entities)}) and their mentions ({len(mentions)})</h2>'
-        + '<table><thead><tr><th>entity</th><th>id</th><th>description</th><th>mentions</th><th>mention texts</th></tr></thead>'
-        + f'<tbody>{"".join(entity_rows)}</tbody></table></section>'
+        + _table(["entity", "id", "description", "mentions", "mention texts"], entity_rows) + "</section>"
         + f'<section class="card" id="figures"><h2>Figures ({len(figures)})</h2>'
-        + "<table><thead><tr><th>id</th><th>text</th><th>kind</th><th>value</th><th>normalized</th><th>approx.</th>"
-        + f'<th>measures</th><th>provenance</th></tr></thead><tbody>{"".join(figure_rows)}</tbody></table></section>'
+        + _table(["id", "text", "kind", "value", "normalized", "approx.", "measures", "provenance"], figure_rows) + "</section>"
         + f'<section class="card" id="stances"><h2>Stances ({len(stances)})</h2>'
         + '<p class="muted" style="margin-top:0;font-size:13px">Click a stance to highlight its evidence in the text.</p>'
-        + "<table><thead><tr><th>id</th><th>holder</th><th>target</th><th>polarity</th><th>attribution</th><th>evidence</th>"
-        + f'<th>provenance</th></tr></thead><tbody>{"".join(stance_rows)}</tbody></table></section>'
+        + _table(["id", "holder", "target", "polarity", "attribution", "evidence", "provenance"], stance_rows) + "</section>"
         + "</div>"
         + '<aside><section class="card" id="panel"><p class="empty">Click a mention, a figure or a stance to see '
         + "its entity, its coreference chain (every mention of the same entity) or its evidence.</p></section></aside>"
@@ -469,7 +472,7 @@ all("#text .fig").forEach(function(f){f.title=f.getAttribute("data-figure-id")+"
 
 
 def index_page(docs: list[tuple[str, str | None, str, str | None, tuple[int, ...]]], entities: dict[str, Entity], version: str) -> str:
-    doc_rows = "".join(
+    doc_rows = (
         f'<tr data-doc-id="{esc(doc_id)}"><td><a href="{esc(doc_href(doc_id, True))}">{esc(title or doc_id)}</a>'
         f'<div class="muted"><code>{esc(doc_id)}</code></div></td><td>{esc(split)}</td><td>{esc(published or "")}</td>'
         + "".join(f"<td>{n}</td>" for n in counts)
@@ -477,7 +480,7 @@ def index_page(docs: list[tuple[str, str | None, str, str | None, tuple[int, ...
         for doc_id, title, split, published, counts in docs
     )
     splits = [s for s in schema.SPLITS.names if any(s in e.counts for e in entities.values())]
-    entity_rows = "".join(
+    entity_rows = (
         f'<tr data-entity-id="{esc(e.entity_id)}"><td><span class="m t{type_index(e.label)} nam" data-label="{esc(e.label)}">{esc(e.name)}</span></td>'
         f"<td><code>{esc(e.entity_id)}</code></td><td>{esc(e.description)}</td>"
         + "".join(f"<td>{e.counts.get(s, '')}</td>" for s in splits)
@@ -490,14 +493,14 @@ def index_page(docs: list[tuple[str, str | None, str, str | None, tuple[int, ...
     header = f"<h1>{esc(texts.PRETTY_NAME)}</h1><div class=\"meta\">Document viewer · corpus version {esc(version)} · {len(docs)} documents · {len(entities)} entities</div>"
     body = (
         _status_note()
-        + f'<section class="card"><h2>Documents</h2><table id="documents"><thead><tr><th>document</th><th>split</th>'
-        + "<th>published</th><th>mentions</th><th>entities</th><th>figures</th><th>stances</th></tr></thead>"
-        + f"<tbody>{doc_rows}</tbody></table></section>"
+        + '<section class="card"><h2>Documents</h2>'
+        + _table(["document", "split", "published", "mentions", "entities", "figures", "stances"], doc_rows, ' id="documents"')
+        + "</section>"
         + f'<section class="card"><h2>Entity types</h2>{_legend()}</section>'
-        + f'<section class="card"><h2>Entity table ({len(entities)})</h2><table id="entity-table"><thead><tr><th>name</th>'
-        + "<th>id</th><th>description</th>"
-        + "".join(f"<th>mentions in {esc(s)}</th>" for s in splits)
-        + f"<th>documents</th><th>provenance</th></tr></thead><tbody>{entity_rows}</tbody></table></section>"
+        + f'<section class="card"><h2>Entity table ({len(entities)})</h2>'
+        + _table(["name", "id", "description", *(f"mentions in {esc(s)}" for s in splits), "documents", "provenance"],
+                 entity_rows, ' id="entity-table"')
+        + "</section>"
     )
     return _page(f"{texts.PRETTY_NAME} — document viewer", header, body)
 
