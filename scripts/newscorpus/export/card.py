@@ -27,12 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .parquet import SplitStats
 
 LICENSE_FILE = "LICENSE.md"
-LICENSE_NAME = "annotations-cc-by-4.0-texts-unknown"
-"""The card's ``license_name``: the annotations' licence is known, the texts' is not."""
-
-LANGUAGE_CREATORS = ["found"]
-SOURCE_DATASETS = ["original"]
-TASK_CATEGORIES = ["token-classification", "text-classification"]
 TASK_IDS = ["named-entity-recognition", "coreference-resolution", "multi-class-classification"]
 """Hub sub-task ids (huggingface.js packages/tasks/src/pipelines.ts): NER for ``ner``/``entities``,
 coreference resolution for the NAM/NOM/PRO mentions sharing corpus-wide entity ids (chains),
@@ -90,15 +84,15 @@ def card_data(result: "ExportResult") -> "DatasetCardData":
         pretty_name=texts.PRETTY_NAME,
         language=languages,
         license="other",
-        license_name=LICENSE_NAME,
+        license_name="annotations-cc-by-4.0-texts-unknown",  # the annotations' licence is known, the texts' is not
         license_link=LICENSE_FILE,
         license_details=texts.TEXTS["license"],
         annotations_creators=annotations_creators(result.methods),
-        language_creators=LANGUAGE_CREATORS,
+        language_creators=["found"],
         multilinguality="monolingual" if len(languages) == 1 else "multilingual",
         size_categories=[size_category(sum(result.documents.values()))],
-        source_datasets=SOURCE_DATASETS,
-        task_categories=TASK_CATEGORIES,
+        source_datasets=["original"],
+        task_categories=["token-classification", "text-classification"],
         task_ids=TASK_IDS,
         train_eval_index=train_eval_index(result.splits),
         tags=TAGS,
