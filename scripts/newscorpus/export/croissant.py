@@ -93,14 +93,17 @@ def _enum_key(names: list[str]) -> str:
     return next((inv.key for inv in schema.INVENTORIES if list(inv.names) == list(names)), "ner_tag")
 
 
-def _field(record_set: str, name: str, feature: Any, description: str, source: dict[str, Any] | None) -> dict[str, Any]:
-    """One Croissant field for a ``datasets`` feature; lists become isArray, structs subFields."""
+def _field(
+    record_set: str, name: str, feature: Any, description: str, source: dict[str, Any] | None, enums: dict[str, list[str]]
+) -> dict[str, Any]:
+    """One Croissant field for a ``datasets`` feature; lists become isArray, structs subFields.
+    Every ClassLabel met is added to ``enums`` (enumeration key -> label names, in the order met)."""
     import datasets
 
     field_id = f"{record_set}/{name}"
     out: dict[str, Any] = {"@type": "cr:Field", "@id": field_id, "name": name, "description": description}
     if isinstance(feature, datasets.List):
-        out.update(_field(record_set, name, feature.feature, description, source))
+        out.update(_field(record_set, name, feature.feature, description, source, enums))
         # mlcroissant cannot join a list column to the enumeration it references: keep the
         # label names in the description instead of a reference.
         if "references" in out:
@@ -114,12 +117,14 @@ def _field(record_set: str, name: str, feature: Any, description: str, source: d
         if source is not None:
             out["source"] = source
         out["subField"] = [
-            _field(field_id, sub, sub_feature, f"`{sub}` of `{name}`.", _sub_source(source, sub))
+            _field(field_id, sub, sub_feature, f"`{sub}` of `{name}`.", _sub_source(source, sub), enums)
             for sub, sub_feature in feature.items()
         ]
         return out
     if isinstance(feature, datasets.ClassLabel):
-        enum = _enum_id(_enum_key(feature.names))
+        key = _enum_key(feature.names)
+        enums.setdefault(key, feature.names)
+        enum = _enum_id(key)
         out["dataType"] = "sc:Integer"
         out["references"] = {"field": {"@id": f"{enum}/id"}}
     else:
@@ -135,7 +140,7 @@ def _sub_source(parent: dict[str, Any] | None, sub: str) -> dict[str, Any] | Non
     return {"fileSet": parent["fileSet"], "extract": {"column": parent["extract"]["column"]}, "transform": {"jsonPath": sub}}
 
 
-def _record_set(config: str, splits: list[str]) -> dict[str, Any]:
+def _record_set(config: str, splits: list[str], enums: dict[str, list[str]]) -> dict[str, Any]:
     spec = config_spec(config)
     features = config_features(config)
     fileset = {"@id": _fileset_id(config)}
@@ -155,7 +160,7 @@ def _record_set(config: str, splits: list[str]) -> dict[str, Any]:
     ]
     for column, description in spec.columns:
         source = {"fileSet": fileset, "extract": {"column": column}}
-        fields.append(_field(config, column, features[column], description, source))
+        fields.append(_field(config, column, features[column], description, source, enums))
     return {
         "@type": "cr:RecordSet",
         "@id": config,
@@ -165,17 +170,10 @@ def _record_set(config: str, splits: list[str]) -> dict[str, Any]:
     }
 
 
-def _enum_record_sets() -> list[dict[str, Any]]:
-    """Inline id -> name tables for every ClassLabel used by the configs, from the schema."""
-    import datasets
-
-    seen: dict[str, list[str]] = {}
-    for spec in CONFIGS:
-        for feature in _walk(config_features(spec.name)):
-            if isinstance(feature, datasets.ClassLabel):
-                seen.setdefault(_enum_key(feature.names), feature.names)
+def _enum_record_sets(enums: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Inline id -> name tables for the ClassLabels the record sets use (``enums``: key -> names)."""
     out = []
-    for key, names in seen.items():
+    for key, names in enums.items():
         enum = _enum_id(key)
         out.append(
             {
@@ -193,18 +191,6 @@ def _enum_record_sets() -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def _walk(feature: Any):
-    import datasets
-
-    if isinstance(feature, dict):
-        for sub in feature.values():
-            yield from _walk(sub)
-    elif isinstance(feature, datasets.List):
-        yield from _walk(feature.feature)
-    else:
-        yield feature
 
 
 def _distribution(result: "ExportResult") -> list[dict[str, Any]]:
@@ -242,6 +228,8 @@ def _distribution(result: "ExportResult") -> list[dict[str, Any]]:
 def croissant(result: "ExportResult", pub: Publication) -> dict[str, Any]:
     t = texts.TEXTS
     timeframe = publication_dates(result.out)
+    enums: dict[str, list[str]] = {}
+    record_sets = [_record_set(spec.name, result.splits, enums) for spec in CONFIGS]
     return {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
@@ -271,7 +259,7 @@ def croissant(result: "ExportResult", pub: Publication) -> dict[str, Any]:
         "rai:personalSensitiveInformation": t["personal_sensitive_information"],
         "rai:dataReleaseMaintenancePlan": t["maintenance"],
         "distribution": _distribution(result),
-        "recordSet": _enum_record_sets() + [_record_set(spec.name, result.splits) for spec in CONFIGS],
+        "recordSet": _enum_record_sets(enums) + record_sets,
     }
 
 
