@@ -1,17 +1,13 @@
 """``newscorpus annotations-only``: the export without the article texts, for an open CC-BY-4.0 upload.
 
-The article texts' licence is unknown, so the full export is published only behind a gate.  This
-command reads a finished export and writes a second dataset folder with the same configs, rows and
-ids but no article text: every span-text column (``text`` of mentions and figures, ``evidence_text``
-of stances, inside ``documents`` too), the documents' ``text`` and ``title`` (the headline) and the
-``ner`` config's ``tokens`` are left out.  Offsets, labels, entity ids, normalized values and the
-texts' ``text_sha256`` stay, so whoever holds a text can restore every span as ``text[start:end]``
-(and check the text against its sha256 first).  The entity table's names and descriptions, the
-figures' ``measured`` phrases and the documents' ``known_defects`` are the annotators' own writing
-and stay (they may repeat a few words of a text).  The CoNLL files and the viewer hold the texts and are not copied.
-
-The folder has its own card (licence ``cc-by-4.0``, no gate), ``LICENSE.md`` and ``SHA256SUMS``;
-it is written only into an absent or empty ``--out``, so nothing is overwritten.
+The texts' licence is unknown, so the full export is published only behind a gate.  This command copies a
+finished export's configs, rows and ids into a second dataset folder without the columns of :data:`TEXT_COLUMNS`
+(span texts, nested ones in ``documents`` too; the documents' ``text`` and ``title``; the ``ner`` tokens).
+Offsets, labels, ids, normalized values and ``text_sha256`` stay, so whoever holds a text can check it and
+restore every span as ``text[start:end]``; the annotators' own writing (entity names and descriptions,
+``measured``, ``known_defects``) stays too.  The CoNLL files and the viewer hold the texts and are not copied.
+The folder has its own card (licence ``cc-by-4.0``, no gate), ``LICENSE.md`` and ``SHA256SUMS``, and is
+written only into an absent or empty ``--out``, so nothing is overwritten.
 """
 
 from __future__ import annotations
