@@ -289,7 +289,8 @@ def document_page(row: dict[str, Any], split: str, entities: dict[str, Entity], 
         return entities.get(entity_id) or Entity(entity_id, entity_id, "", "", "")
 
     def entity_chip(entity_id: str) -> str:
-        return f'<a class="chip" data-entity="{entity_index[entity_id]}" title="{esc(entity_id)}">{esc(known(entity_id).name)}</a>'
+        name = known(entity_id).name
+        return f'<a class="chip" data-entity="{entity_index[entity_id]}" title="{esc(entity_id)}">{esc(name)}</a>'
 
     entity_rows = []
     for entity_id in doc_entities:
@@ -298,7 +299,8 @@ def document_page(row: dict[str, Any], split: str, entities: dict[str, Entity], 
         chips = "".join(f'<a class="chip" data-goto="{esc(m["mention_id"])}" title="{esc(m["mention_type"])}">{esc(m["text"])}</a>' for m in own)
         entity_rows.append(
             f'<tr data-entity-id="{esc(entity_id)}" data-entity="{entity_index[entity_id]}" class="entity-row">'
-            f'<td><span class="m t{type_index(entity.label)} nam" data-label="{esc(entity.label)}" style="cursor:pointer">{esc(entity.name)}</span></td>'
+            f'<td><span class="m t{type_index(entity.label)} nam" data-label="{esc(entity.label)}" style="cursor:pointer">'
+            f"{esc(entity.name)}</span></td>"
             f"<td><code>{esc(entity_id)}</code></td><td>{esc(entity.description)}</td>"
             f"<td>{len(own)}</td><td>{chips}</td></tr>"
         )
@@ -471,7 +473,10 @@ all("#text .fig").forEach(function(f){f.title=f.getAttribute("data-figure-id")+"
 """
 
 
-def index_page(docs: list[tuple[str, str | None, str, str | None, tuple[int, ...]]], entities: dict[str, Entity], version: str) -> str:
+def index_page(
+    docs: list[tuple[str, str | None, str, str | None, tuple[int, ...]]], entities: dict[str, Entity], version: str
+) -> str:
+    """The index: ``docs`` are (doc_id, title, split, published, counts of mentions, entities, figures, stances)."""
     doc_rows = (
         f'<tr data-doc-id="{esc(doc_id)}"><td><a href="{esc(doc_href(doc_id, True))}">{esc(title or doc_id)}</a>'
         f'<div class="muted"><code>{esc(doc_id)}</code></div></td><td>{esc(split)}</td><td>{esc(published or "")}</td>'
