@@ -1,17 +1,13 @@
 """``newscorpus annotations-only``: the export without the article texts, for an open CC-BY-4.0 upload.
 
-The article texts' licence is unknown, so the full export is published only behind a gate.  This
-command reads a finished export and writes a second dataset folder with the same configs, rows and
-ids but no article text: every span-text column (``text`` of mentions and figures, ``evidence_text``
-of stances, inside ``documents`` too), the documents' ``text`` and ``title`` (the headline) and the
-``ner`` config's ``tokens`` are left out.  Offsets, labels, entity ids, normalized values and the
-texts' ``text_sha256`` stay, so whoever holds a text can restore every span as ``text[start:end]``
-(and check the text against its sha256 first).  The entity table's names and descriptions, the
-figures' ``measured`` phrases and the documents' ``known_defects`` are the annotators' own writing
-and stay (they may repeat a few words of a text).  The CoNLL files and the viewer hold the texts and are not copied.
-
-The folder has its own card (licence ``cc-by-4.0``, no gate), ``LICENSE.md`` and ``SHA256SUMS``;
-it is written only into an absent or empty ``--out``, so nothing is overwritten.
+The texts' licence is unknown, so the full export is published only behind a gate.  This command copies a
+finished export's configs, rows and ids into a second dataset folder without the columns of :data:`TEXT_COLUMNS`
+(span texts, nested ones in ``documents`` too; the documents' ``text`` and ``title``; the ``ner`` tokens).
+Offsets, labels, ids, normalized values and ``text_sha256`` stay, so whoever holds a text can check it and
+restore every span as ``text[start:end]``; the annotators' own writing (entity names and descriptions,
+``measured``, ``known_defects``) stays too.  The CoNLL files and the viewer hold the texts and are not copied.
+The folder has its own card (licence ``cc-by-4.0``, no gate), ``LICENSE.md`` and ``SHA256SUMS``, and is
+written only into an absent or empty ``--out``, so nothing is overwritten.
 """
 
 from __future__ import annotations
@@ -23,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import corpus, schema, texts
+from ..tables import markdown_table
+from .parquet import COMPRESSION, VERSION_METADATA_KEY, SplitStats, arrow_schema
 from .readback import DATA_DIR, config_names, config_splits, features_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,37 +49,31 @@ def without_text(config: str, features: "datasets.Features") -> "datasets.Featur
     return datasets.Features(out)
 
 
-def _write_config(export: Path, dest: Path, config: str) -> dict[str, tuple[int, int]]:
-    """Copy one config's shards without the text columns; split -> (rows, Arrow bytes)."""
+def _write_config(export: Path, dest: Path, config: str) -> dict[str, SplitStats]:
+    """Copy one config's shards without the text columns; split -> what was written."""
     import pyarrow.parquet as pq
 
-    from .parquet import COMPRESSION, VERSION_METADATA_KEY
-
-    sizes: dict[str, tuple[int, int]] = {}
+    stats: dict[str, SplitStats] = {}
     for split, shards in config_splits(export, config).items():
-        rows = nbytes = 0
+        stats[split] = written = SplitStats()
         for shard in shards:
             source = pq.read_table(shard)
             features = without_text(config, features_of(shard))
-            schema_ = features.arrow_schema.with_metadata(
-                {**features.arrow_schema.metadata, VERSION_METADATA_KEY: source.schema.metadata[VERSION_METADATA_KEY]}
-            )
-            table = source.select(list(features)).cast(schema_)
+            version = source.schema.metadata[VERSION_METADATA_KEY].decode()
+            table = source.select(list(features)).cast(arrow_schema(features, version))
             target = dest / DATA_DIR / config / shard.name
             target.parent.mkdir(parents=True, exist_ok=True)
             pq.write_table(table, target, compression=COMPRESSION)
-            rows, nbytes = rows + table.num_rows, nbytes + table.nbytes
-        sizes[split] = (rows, nbytes)
-    return sizes
+            written.num_examples += table.num_rows
+            written.num_bytes += table.nbytes
+            written.files.append(target)
+    return stats
 
 
-def _card(export: Path, dest: Path, sizes: dict[str, dict[str, tuple[int, int]]], version: str) -> str:
-    from datasets.info import DatasetInfo, DatasetInfosDict
-    from datasets.splits import SplitDict, SplitInfo
-    from datasets.utils.metadata import MetadataConfigs
+def _card(export: Path, stats: dict[str, dict[str, SplitStats]], version: str) -> str:
     from huggingface_hub import DatasetCard, DatasetCardData
 
-    from .features import CONFIGS
+    from .card import add_configs
     from .publication import bibtex, publication_from_export
 
     full = DatasetCard.load(export / "README.md").data.to_dict()
@@ -89,28 +81,13 @@ def _card(export: Path, dest: Path, sizes: dict[str, dict[str, tuple[int, int]]]
             "source_datasets", "task_categories", "task_ids", "tags")
     data = DatasetCardData(pretty_name=f"{texts.PRETTY_NAME} (annotations only)", license=texts.ANNOTATIONS_LICENSE,
                            **{k: full[k] for k in kept if k in full})
-    infos = {}
-    for config, per_split in sizes.items():
-        splits = SplitDict()
-        for split, (rows, nbytes) in per_split.items():
-            splits.add(SplitInfo(name=split, num_bytes=nbytes, num_examples=rows))
-        shards = [p for paths in config_splits(dest, config).values() for p in paths]
-        infos[config] = DatasetInfo(features=features_of(shards[0]), splits=splits,
-                                    download_size=sum(p.stat().st_size for p in shards),
-                                    dataset_size=sum(n for _, n in per_split.values()))
-    DatasetInfosDict(infos).to_dataset_card_data(data)
-    default = next(spec.name for spec in CONFIGS if spec.default)
-    MetadataConfigs({
-        config: {**({"default": True} if config == default else {}),
-                 "data_files": [{"split": s, "path": f"{DATA_DIR}/{config}/{s}-*.parquet"} for s in per_split]}
-        for config in sizes
-    }).to_dataset_card_data(data)
-    dropped = "\n".join(
-        f"| `{config}` | " + ", ".join(f"`{c}`" for c in TEXT_COLUMNS.get(config, ()))
-        + ("; in each nested layer: " + ", ".join(f"`{layer}.{c}`" for layer in (s.name for s in schema.ANNOTATION_LAYERS) for c in TEXT_COLUMNS[layer]) if config == "documents" else "")
-        + " |"
-        for config in sizes
-    )
+    add_configs(data, stats, lambda config: features_of(next(iter(stats[config].values())).files[0]))
+    nested = ", ".join(f"`{shape.name}.{c}`" for shape in schema.ANNOTATION_LAYERS for c in TEXT_COLUMNS[shape.name])
+    dropped = [
+        [f"`{config}`", ", ".join(f"`{c}`" for c in TEXT_COLUMNS.get(config, ()))
+         + (f"; in each nested layer: {nested}" if config == "documents" else "")]
+        for config in stats
+    ]
     body = "\n\n".join([
         f"# {texts.PRETTY_NAME} (annotations only)",
         f"Corpus version **{version}**. The annotations of the {texts.PRETTY_NAME} export without the article texts, "
@@ -121,7 +98,7 @@ def _card(export: Path, dest: Path, sizes: dict[str, dict[str, tuple[int, int]]]
         texts.TEXTS["summary"],
         "## Dataset Structure",
         "The configs, rows and ids of the full export, without these columns (they hold article text):",
-        "| config | columns left out |\n|---|---|\n" + dropped,
+        markdown_table(["config", "columns left out"], dropped).rstrip("\n"),
         "The entity table's names and descriptions, the figures' `measured` phrases and the documents' "
         "`known_defects` are the annotators' own writing and may repeat a few words of the texts.",
         "Every offset indexes the document's text (code points): with the text of a document, `text[start:end]` "
@@ -140,8 +117,9 @@ def _card(export: Path, dest: Path, sizes: dict[str, dict[str, tuple[int, int]]]
 
 def write_annotations_only(export: Path, dest: Path) -> list[str]:
     """Write the annotations-only dataset of the finished ``export`` into ``dest`` (absent or empty)."""
+    import pyarrow.parquet as pq
+
     from .exporter import write_checksums
-    from .parquet import VERSION_METADATA_KEY
 
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise FileExistsError(f"{dest} exists and is not empty; choose an absent or empty folder")
@@ -151,12 +129,10 @@ def write_annotations_only(export: Path, dest: Path) -> list[str]:
     created = not dest.exists()
     dest.mkdir(parents=True, exist_ok=True)
     try:
-        sizes = {config: _write_config(export, dest, config) for config in configs}
-        first = next(p for paths in config_splits(dest, configs[0]).values() for p in paths)
-        import pyarrow.parquet as pq
-
+        stats = {config: _write_config(export, dest, config) for config in configs}
+        first = next(iter(stats[configs[0]].values())).files[0]
         version = pq.read_schema(first).metadata[VERSION_METADATA_KEY].decode()
-        corpus.atomic_write_text(dest / "README.md", _card(export, dest, sizes, version))
+        corpus.atomic_write_text(dest / "README.md", _card(export, stats, version))
         corpus.atomic_write_text(dest / "LICENSE.md", "# License\n\nThe annotations are released under CC-BY-4.0. This dataset holds no article text.\n")
         write_checksums(dest)
     except BaseException:

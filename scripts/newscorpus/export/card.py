@@ -11,7 +11,7 @@ its tables from the data that was just written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .. import corpus, schema, texts
 from ..tables import markdown_table
@@ -20,17 +20,13 @@ from .features import CONFIGS, config_features, config_spec
 from .publication import Publication, annotation_analysis, bibtex, publication
 
 if TYPE_CHECKING:  # pragma: no cover
+    import datasets
     from huggingface_hub import DatasetCardData
 
     from .exporter import ExportResult
+    from .parquet import SplitStats
 
 LICENSE_FILE = "LICENSE.md"
-LICENSE_NAME = "annotations-cc-by-4.0-texts-unknown"
-"""The card's ``license_name``: the annotations' licence is known, the texts' is not."""
-
-LANGUAGE_CREATORS = ["found"]
-SOURCE_DATASETS = ["original"]
-TASK_CATEGORIES = ["token-classification", "text-classification"]
 TASK_IDS = ["named-entity-recognition", "coreference-resolution", "multi-class-classification"]
 """Hub sub-task ids (huggingface.js packages/tasks/src/pipelines.ts): NER for ``ner``/``entities``,
 coreference resolution for the NAM/NOM/PRO mentions sharing corpus-wide entity ids (chains),
@@ -66,18 +62,13 @@ GATED_FIELDS = {
 """The Hub's access form for a gated repository (``extra_gated_prompt`` / ``extra_gated_fields``):
 the texts' licence is unknown, so the export is published only behind a gate with manual approval."""
 
-SIZE_CATEGORY_BOUNDS: tuple[tuple[int, str], ...] = (
-    (1_000, "n<1K"),
-    (10_000, "1K<n<10K"),
-    (100_000, "10K<n<100K"),
-    (1_000_000, "100K<n<1M"),
-    (10_000_000, "1M<n<10M"),
-)
+SIZE_CATEGORIES = ("n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M")
+"""The Hub's size buckets (values from datasets' size_categories.json): one per power of ten from 1K on."""
 
 
 def size_category(n: int) -> str:
-    """The Hub's size bucket for ``n`` documents (values from datasets' size_categories.json)."""
-    return next((label for bound, label in SIZE_CATEGORY_BOUNDS if n < bound), "10M<n<100M")
+    """The Hub's size bucket for ``n`` documents (the last bucket for anything larger)."""
+    return SIZE_CATEGORIES[min(max(len(str(n)) - 3, 0), len(SIZE_CATEGORIES) - 1)]
 
 
 def annotations_creators(methods: set[str]) -> list[str]:
@@ -86,9 +77,6 @@ def annotations_creators(methods: set[str]) -> list[str]:
 
 
 def card_data(result: "ExportResult") -> "DatasetCardData":
-    from datasets.info import DatasetInfo, DatasetInfosDict
-    from datasets.splits import SplitDict, SplitInfo
-    from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCardData
 
     languages = sorted(result.languages)
@@ -96,45 +84,57 @@ def card_data(result: "ExportResult") -> "DatasetCardData":
         pretty_name=texts.PRETTY_NAME,
         language=languages,
         license="other",
-        license_name=LICENSE_NAME,
+        license_name="annotations-cc-by-4.0-texts-unknown",  # the annotations' licence is known, the texts' is not
         license_link=LICENSE_FILE,
         license_details=texts.TEXTS["license"],
         annotations_creators=annotations_creators(result.methods),
-        language_creators=LANGUAGE_CREATORS,
+        language_creators=["found"],
         multilinguality="monolingual" if len(languages) == 1 else "multilingual",
         size_categories=[size_category(sum(result.documents.values()))],
-        source_datasets=SOURCE_DATASETS,
-        task_categories=TASK_CATEGORIES,
+        source_datasets=["original"],
+        task_categories=["token-classification", "text-classification"],
         task_ids=TASK_IDS,
         train_eval_index=train_eval_index(result.splits),
         tags=TAGS,
         extra_gated_prompt=GATED_PROMPT,
         extra_gated_fields=GATED_FIELDS,
     )
+    add_configs(data, {spec.name: {s: result.stats[spec.name][s] for s in result.splits} for spec in CONFIGS}, config_features)
+    return data
+
+
+def add_configs(
+    data: "DatasetCardData", stats: dict[str, dict[str, "SplitStats"]], features: Callable[[str], "datasets.Features"]
+) -> None:
+    """Add each config's ``dataset_info`` (``features(config)``, rows and Arrow bytes per split, Parquet size)
+    and ``configs`` entry (data files per split; the default config of CONFIGS marked) to ``data``, through
+    ``DatasetInfosDict`` and ``MetadataConfigs`` as ``push_to_hub`` does."""
+    from datasets.info import DatasetInfo, DatasetInfosDict
+    from datasets.splits import SplitDict, SplitInfo
+    from datasets.utils.metadata import MetadataConfigs
+
     infos = {}
-    for spec in CONFIGS:
+    for config, per_split in stats.items():
         splits = SplitDict()
-        for split in result.splits:
-            stats = result.stats[spec.name][split]
-            splits.add(SplitInfo(name=split, num_bytes=stats.num_bytes, num_examples=stats.num_examples))
-        per_split = result.stats[spec.name].values()
-        infos[spec.name] = DatasetInfo(
-            features=config_features(spec.name),
+        for split, st in per_split.items():
+            splits.add(SplitInfo(name=split, num_bytes=st.num_bytes, num_examples=st.num_examples))
+        infos[config] = DatasetInfo(
+            features=features(config),
             splits=splits,
-            download_size=sum(p.stat().st_size for s in per_split for p in s.files),
-            dataset_size=sum(s.num_bytes for s in per_split),
+            download_size=sum(p.stat().st_size for st in per_split.values() for p in st.files),
+            dataset_size=sum(st.num_bytes for st in per_split.values()),
         )
     DatasetInfosDict(infos).to_dataset_card_data(data)
+    default = next(spec.name for spec in CONFIGS if spec.default)
     MetadataConfigs(
         {
-            spec.name: {
-                **({"default": True} if spec.default else {}),
-                "data_files": [{"split": split, "path": f"data/{spec.name}/{split}-*.parquet"} for split in result.splits],
+            config: {
+                **({"default": True} if config == default else {}),
+                "data_files": [{"split": split, "path": f"data/{config}/{split}-*.parquet"} for split in per_split],
             }
-            for spec in CONFIGS
+            for config, per_split in stats.items()
         }
     ).to_dataset_card_data(data)
-    return data
 
 
 # --------------------------------------------------------------------------- evaluation (newscorpus.evaluate)
@@ -222,10 +222,6 @@ def _loading_snippet() -> str:
     return "\n".join(lines)
 
 
-def _text(key: str) -> str:
-    return texts.TEXTS[key]
-
-
 EXAMPLE_STRING_CHARS = 120
 EXAMPLE_LIST_ITEMS = 3
 EXAMPLE_RECORDS = 1
@@ -277,43 +273,38 @@ def _example(result: "ExportResult", config: str) -> str:
 
 
 
-def _released(pub: Publication) -> str:
-    if pub.date:
-        return f"released {pub.date}"
-    return "not released yet (no CHANGELOG.md entry for this version)"
-
-
 def card_body(result: "ExportResult", pub: Publication, root: Path | None = None) -> str:
     from .conll import CONLL_DIR
     from .exporter import ALIGNMENT_FILE, CHECKSUM_FILE, CROISSANT_FILE
     from .viewer import DOC_DIR, INDEX_FILE, VIEWER_DIR
 
-    version = CORPUS_VERSION
+    released = f"released {pub.date}" if pub.date else "not released yet (no CHANGELOG.md entry for this version)"
+    t = texts.TEXTS
     sections = [
         f"# {texts.PRETTY_NAME}",
-        f"Corpus version **{version}**, {_released(pub)} (the version is also in every Parquet file's schema metadata "
+        f"Corpus version **{CORPUS_VERSION}**, {released} (the version is also in every Parquet file's schema metadata "
         "and in `corpus_version`).",
-        f"**What the annotations are.** {_text('annotation_status')}",
+        f"**What the annotations are.** {t['annotation_status']}",
         "## Dataset Details",
         "### Dataset Description",
-        _text("summary"),
+        t["summary"],
         f"- **Curated by:** {texts.CREATORS}\n- **Language(s):** {', '.join(sorted(result.languages))}\n"
         f"- **License:** annotations {texts.ANNOTATIONS_LICENSE.upper()}; article texts unknown (see [License](#license))",
         "### Dataset Sources",
-        _text("dataset_sources"),
+        t["dataset_sources"],
         "## Uses",
         "### Direct Use",
-        _text("direct_use"),
+        t["direct_use"],
         "### Out-of-Scope Use",
-        _text("out_of_scope_use"),
+        t["out_of_scope_use"],
         "## Dataset Structure",
         "Configs and number of rows per split:",
         _split_table(result),
         "Load a config (no loading script; the `documents` config is the default):",
         _loading_snippet(),
-        _text("export_offsets"),
-        _text("export_entity_table_splits"),
-        _text("export_ner"),
+        t["export_offsets"],
+        t["export_entity_table_splits"],
+        t["export_ner"],
         f"Name mentions that do not align with token boundaries are left untagged and listed in `{ALIGNMENT_FILE}` "
         f"({result.misaligned} in this build).",
         *[
@@ -328,29 +319,29 @@ def card_body(result: "ExportResult", pub: Publication, root: Path | None = None
         evaluation_section(root),
         "## Dataset Creation",
         "### Curation Rationale",
-        _text("curation_rationale"),
+        t["curation_rationale"],
         "### Source Data",
         "#### Data Collection and Processing",
-        _text("data_collection"),
+        t["data_collection"],
         "#### Who are the source data producers?",
-        _text("source_data_producers"),
+        t["source_data_producers"],
         "### Annotations",
         "#### Annotation process",
-        _text("annotation_protocol"),
-        f"Annotations per item: {_text('annotations_per_item')}",
+        t["annotation_protocol"],
+        f"Annotations per item: {t['annotations_per_item']}",
         "#### Annotation quality and agreement",
         annotation_analysis(pub),
         "#### Who are the annotators?",
-        _text("annotators"),
+        t["annotators"],
         "#### Personal and Sensitive Information",
-        _text("personal_sensitive_information"),
+        t["personal_sensitive_information"],
         "## Bias, Risks, and Limitations",
-        _text("limitations"),
-        _text("biases"),
+        t["limitations"],
+        t["biases"],
         "### Recommendations",
-        _text("recommendations"),
+        t["recommendations"],
         "## License",
-        _text("license"),
+        t["license"],
         "Because of the texts, this dataset is published on the Hugging Face Hub only as a gated repository with "
         "manual approval: access is for research on the annotations, and whoever is granted it agrees not to "
         "redistribute the article texts. The annotations alone, without any article text, are published openly "
@@ -368,12 +359,12 @@ def card_body(result: "ExportResult", pub: Publication, root: Path | None = None
         )
         + f"`{ALIGNMENT_FILE}`, `{LICENSE_FILE}`, and `{CHECKSUM_FILE}` (check with `sha256sum -c {CHECKSUM_FILE}`).",
         "## Citation",
-        _text("citation"),
+        t["citation"],
         f"```bibtex\n{bibtex(pub)}\n```",
         "## Dataset Card Authors",
-        f"{_text('creators')} This card is generated by `newscorpus build` from their texts and the data.",
+        f"{t['creators']} This card is generated by `newscorpus build` from their texts and the data.",
         "## Dataset Card Contact",
-        _text("card_contact"),
+        t["card_contact"],
     ]
     return "\n\n".join(sections) + "\n"
 
@@ -382,11 +373,8 @@ def write_card(path: Path, result: "ExportResult", root: Path) -> None:
     """The card is the library's YAML between ``---`` lines, then the body (DatasetCard's own layout).
 
     ``root`` is the corpus root the export was built from: its CHANGELOG.md dates the release
-    and its ``annotations/agreement.json``, if any, gives the agreement figures.
-    Written as a string rather than through ``DatasetCard(...)``, which would parse the
-    YAML back with the pure-Python loader for nothing (a large share of the build time).
-    """
+    and its ``annotations/agreement.json``, if any, gives the agreement figures."""
     data = card_data(result)
     pub = publication(root, CORPUS_VERSION)
     corpus.atomic_write_text(path, f"---\n{data.to_yaml()}\n---\n\n{card_body(result, pub, root)}")
-    corpus.atomic_write_text(path.parent / LICENSE_FILE, f"# License\n\n{_text('license')}\n")
+    corpus.atomic_write_text(path.parent / LICENSE_FILE, f"# License\n\n{texts.TEXTS['license']}\n")

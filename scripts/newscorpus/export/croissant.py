@@ -1,19 +1,12 @@
 """``croissant.json``: Croissant 1.1 metadata with the Responsible-AI (RAI) fields.
 
-``datePublished`` is the current version's CHANGELOG.md date (absent before the version
-is released), ``citeAs`` a BibTeX entry, ``rai:machineAnnotationTools`` the machine
-annotators the exported records name (plus the tokenizer), ``rai:dataAnnotationAnalysis``
-the agreement study's summary or the statement that there is none.
-
-The Hub generates a Croissant file for Parquet datasets but without the RAI
-block; this one carries it, from the same ``newscorpus.texts`` prose as the
-card and DATASHEET.md.  Distribution entries list every Parquet shard with its
-sha256; record sets are derived from the configs' Features, and each
-ClassLabel column references an enumeration record set whose inline data is
-the schema inventory (id -> name), so ids can be decoded without ``datasets``.
-
-Written as plain JSON (mlcroissant is a test dependency, not a runtime one);
-the test suite validates it with ``mlcroissant.Dataset(jsonld=...)``.
+The Hub generates Croissant for Parquet datasets but without the RAI block; this one carries it, from the
+same ``newscorpus.texts`` prose as the card; release date (``datePublished``, absent before the release),
+BibTeX ``citeAs``, agreement and machine annotation tools come from :mod:`.publication`.
+Distribution entries list every Parquet shard with its sha256; record sets are derived from the configs'
+Features, and each ClassLabel column references an enumeration record set whose inline data is the schema
+inventory (id -> name), so ids can be decoded without ``datasets``.  Written as plain JSON (mlcroissant is
+a test dependency: the tests validate the file with ``mlcroissant.Dataset(jsonld=...)``).
 """
 
 from __future__ import annotations
@@ -95,29 +88,22 @@ def _enum_id(inventory_key: str) -> str:
     return f"label-{inventory_key}"
 
 
-def _class_label_inventories() -> dict[tuple[str, ...], schema.Inventory | None]:
-    """ClassLabel name lists -> the schema inventory they come from (None for the derived NER tags)."""
-    known: dict[tuple[str, ...], schema.Inventory | None] = {tuple(inv.names): inv for inv in schema.INVENTORIES}
-    known.setdefault(tuple(schema.ner_tag_names()), None)
-    return known
-
-
-NER_TAGS_ENUM = "ner_tag"
-
-
 def _enum_key(names: list[str]) -> str:
-    inventory = _class_label_inventories().get(tuple(names))
-    return inventory.key if inventory is not None else NER_TAGS_ENUM
+    """The key of the schema inventory a ClassLabel's names come from; ``ner_tag`` for the derived NER tags."""
+    return next((inv.key for inv in schema.INVENTORIES if list(inv.names) == list(names)), "ner_tag")
 
 
-def _field(record_set: str, name: str, feature: Any, description: str, source: dict[str, Any] | None) -> dict[str, Any]:
-    """One Croissant field for a ``datasets`` feature; lists become isArray, structs subFields."""
+def _field(
+    record_set: str, name: str, feature: Any, description: str, source: dict[str, Any] | None, enums: dict[str, list[str]]
+) -> dict[str, Any]:
+    """One Croissant field for a ``datasets`` feature; lists become isArray, structs subFields.
+    Every ClassLabel met is added to ``enums`` (enumeration key -> label names, in the order met)."""
     import datasets
 
     field_id = f"{record_set}/{name}"
     out: dict[str, Any] = {"@type": "cr:Field", "@id": field_id, "name": name, "description": description}
     if isinstance(feature, datasets.List):
-        out.update(_field(record_set, name, feature.feature, description, source))
+        out.update(_field(record_set, name, feature.feature, description, source, enums))
         # mlcroissant cannot join a list column to the enumeration it references: keep the
         # label names in the description instead of a reference.
         if "references" in out:
@@ -131,12 +117,14 @@ def _field(record_set: str, name: str, feature: Any, description: str, source: d
         if source is not None:
             out["source"] = source
         out["subField"] = [
-            _field(field_id, sub, sub_feature, f"`{sub}` of `{name}`.", _sub_source(source, sub))
+            _field(field_id, sub, sub_feature, f"`{sub}` of `{name}`.", _sub_source(source, sub), enums)
             for sub, sub_feature in feature.items()
         ]
         return out
     if isinstance(feature, datasets.ClassLabel):
-        enum = _enum_id(_enum_key(feature.names))
+        key = _enum_key(feature.names)
+        enums.setdefault(key, feature.names)
+        enum = _enum_id(key)
         out["dataType"] = "sc:Integer"
         out["references"] = {"field": {"@id": f"{enum}/id"}}
     else:
@@ -152,7 +140,7 @@ def _sub_source(parent: dict[str, Any] | None, sub: str) -> dict[str, Any] | Non
     return {"fileSet": parent["fileSet"], "extract": {"column": parent["extract"]["column"]}, "transform": {"jsonPath": sub}}
 
 
-def _record_set(config: str, splits: list[str]) -> dict[str, Any]:
+def _record_set(config: str, splits: list[str], enums: dict[str, list[str]]) -> dict[str, Any]:
     spec = config_spec(config)
     features = config_features(config)
     fileset = {"@id": _fileset_id(config)}
@@ -172,7 +160,7 @@ def _record_set(config: str, splits: list[str]) -> dict[str, Any]:
     ]
     for column, description in spec.columns:
         source = {"fileSet": fileset, "extract": {"column": column}}
-        fields.append(_field(config, column, features[column], description, source))
+        fields.append(_field(config, column, features[column], description, source, enums))
     return {
         "@type": "cr:RecordSet",
         "@id": config,
@@ -182,17 +170,10 @@ def _record_set(config: str, splits: list[str]) -> dict[str, Any]:
     }
 
 
-def _enum_record_sets() -> list[dict[str, Any]]:
-    """Inline id -> name tables for every ClassLabel used by the configs, from the schema."""
-    import datasets
-
-    seen: dict[str, list[str]] = {}
-    for spec in CONFIGS:
-        for feature in _walk(config_features(spec.name)):
-            if isinstance(feature, datasets.ClassLabel):
-                seen.setdefault(_enum_key(feature.names), feature.names)
+def _enum_record_sets(enums: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Inline id -> name tables for the ClassLabels the record sets use (``enums``: key -> names)."""
     out = []
-    for key, names in seen.items():
+    for key, names in enums.items():
         enum = _enum_id(key)
         out.append(
             {
@@ -210,18 +191,6 @@ def _enum_record_sets() -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def _walk(feature: Any):
-    import datasets
-
-    if isinstance(feature, dict):
-        for sub in feature.values():
-            yield from _walk(sub)
-    elif isinstance(feature, datasets.List):
-        yield from _walk(feature.feature)
-    else:
-        yield feature
 
 
 def _distribution(result: "ExportResult") -> list[dict[str, Any]]:
@@ -259,6 +228,8 @@ def _distribution(result: "ExportResult") -> list[dict[str, Any]]:
 def croissant(result: "ExportResult", pub: Publication) -> dict[str, Any]:
     t = texts.TEXTS
     timeframe = publication_dates(result.out)
+    enums: dict[str, list[str]] = {}
+    record_sets = [_record_set(spec.name, result.splits, enums) for spec in CONFIGS]
     return {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
@@ -288,7 +259,7 @@ def croissant(result: "ExportResult", pub: Publication) -> dict[str, Any]:
         "rai:personalSensitiveInformation": t["personal_sensitive_information"],
         "rai:dataReleaseMaintenancePlan": t["maintenance"],
         "distribution": _distribution(result),
-        "recordSet": _enum_record_sets() + [_record_set(spec.name, result.splits) for spec in CONFIGS],
+        "recordSet": _enum_record_sets(enums) + record_sets,
     }
 
 

@@ -1,15 +1,9 @@
 """What the card and croissant.json say about publishing: release date, citation, agreement, tools.
 
-Everything here is read from committed files or from the Parquet files the build
-just wrote, never from the clock, so the same inputs give the same card:
-
-- the release date is the date of the current version's CHANGELOG.md entry
-  (:func:`newscorpus.release.release_date`); an unreleased version has none;
-- agreement figures are read from ``annotations/agreement.json`` when an agreement
-  study has written one (see :func:`agreement_statement`); without it the card says
-  that no agreement study exists;
-- the annotators and methods named as machine annotation tools are the ones the
-  exported records carry.
+All of it is read from committed files or the Parquet files just built, never from the clock, so the same
+inputs give the same card: the release date is the current version's CHANGELOG.md date (none before the
+release), the agreement figures come from ``annotations/agreement.json`` (without it the card says there
+is no study), and the machine annotation tools are the annotators and methods the exported records carry.
 """
 
 from __future__ import annotations
@@ -20,7 +14,7 @@ from pathlib import Path
 
 from .. import schema, texts
 from ..release import release_date
-from .readback import config_splits, read_split_rows
+from .readback import read_split_rows
 from . import ExportError
 
 AGREEMENT_FILE = Path("annotations") / "agreement.json"
@@ -95,14 +89,10 @@ def bibtex(pub: Publication) -> str:
 
 def machine_annotation_tools(out: Path) -> list[str]:
     """The machine annotators of the exported records (annotator and method), then the tokenizer."""
-    import pyarrow.parquet as pq
-
     pairs: set[tuple[str, str]] = set()
     for config in ("entity_table", *(shape.name for shape in schema.ANNOTATION_LAYERS)):
-        for paths in config_splits(out, config).values():
-            for path in paths:
-                distinct = pq.read_table(path, columns=["annotator", "method"]).group_by(["annotator", "method"]).aggregate([])
-                pairs.update(zip(distinct.column("annotator").to_pylist(), distinct.column("method").to_pylist()))
+        for rows in read_split_rows(out, config, ["annotator", "method"]).values():
+            pairs.update((r["annotator"], r["method"]) for r in rows)
     machine = sorted(p for p in pairs if schema.METHOD_ANNOTATIONS_CREATORS.get(p[1]) == "machine-generated")
     return [f"{annotator} (method {method}: {schema.METHODS.definition(method)})" for annotator, method in machine] + [TOKENIZER_TOOL]
 

@@ -43,26 +43,18 @@ def features_of(path: Path) -> "datasets.Features":
 
 
 def decoder(feature: Any) -> Callable[[Any], Any]:
-    """A function giving a value of ``feature`` with every ClassLabel id replaced by its name,
-    through lists and structs (built once per file, so rows decode without re-walking the Features)."""
+    """A function giving a value of ``feature`` with every ClassLabel id replaced by its name, through lists and structs."""
     import datasets
 
     if isinstance(feature, datasets.ClassLabel):
-        names = feature.names
-        return lambda v: None if v is None else names[v]
-    if isinstance(feature, (datasets.List, datasets.Sequence)) or isinstance(feature, list):
+        return lambda v: None if v is None else feature.names[v]
+    if isinstance(feature, (datasets.List, datasets.Sequence, list)):
         inner = decoder(feature[0] if isinstance(feature, list) else feature.feature)
         return lambda vs: None if vs is None else [inner(v) for v in vs]
     if isinstance(feature, dict):
         fields = {k: decoder(f) for k, f in feature.items()}
-        if all(f is _same for f in fields.values()):
-            return _same
         return lambda d: None if d is None else {k: fields[k](v) for k, v in d.items()}
-    return _same
-
-
-def _same(value: Any) -> Any:
-    return value
+    return lambda v: v
 
 
 def read_rows(paths: list[Path], columns: list[str] | None = None, *, decoded: bool = True) -> Iterator[dict[str, Any]]:
@@ -71,13 +63,9 @@ def read_rows(paths: list[Path], columns: list[str] | None = None, *, decoded: b
     import pyarrow.parquet as pq
 
     for path in paths:
-        features = features_of(path)
+        decode = decoder(features_of(path)) if decoded else None
         for batch in pq.ParquetFile(path).iter_batches(batch_size=256, columns=columns):
-            if not decoded:
-                yield from batch.to_pylist()
-                continue
-            decode = decoder({name: features[name] for name in batch.schema.names})
-            yield from map(decode, batch.to_pylist())
+            yield from map(decode, batch.to_pylist()) if decode else batch.to_pylist()
 
 
 def read_split_rows(out: Path, config: str, columns: list[str] | None = None) -> dict[str, Iterator[dict[str, Any]]]:

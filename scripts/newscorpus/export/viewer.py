@@ -1,24 +1,15 @@
 """A static document viewer in the export: ``viewer/index.html`` and ``viewer/doc/<doc_id>.html``.
 
-A post-build step: it reads the finished export's ``documents`` and
-``entity_table`` Parquet files and writes one self-contained HTML page per
-document plus an index.  The pages load nothing (CSS and JavaScript are inline,
-no fonts, images or scripts from elsewhere) and show every record of the export:
+A post-build step: it reads the finished export's ``documents`` and ``entity_table`` Parquet files and writes
+one self-contained HTML page per document plus an index.  A page loads nothing (inline CSS and JavaScript only)
+and shows every record: the text with mentions coloured by entity type (names filled, nominal and pronominal
+mentions lighter and underlined) and figures boxed with their normalized value; clicking a mention marks its
+coreference chain and shows its entity (id, type, description, other documents) in a side panel; entities,
+figures and stances as tables, a clicked stance's evidence highlighted in the text.
 
-- the text, with entity mentions coloured by entity type (names filled, nominal
-  and pronominal mentions lighter and underlined) and figures boxed with their
-  normalized value; hovering a mention names its entity, clicking it marks every
-  mention of that entity (its coreference chain) and lists them in a side panel
-  with the entity's id, type, description and the other documents that mention it;
-- the entities, figures (value, range, unit, normalized form, what is measured)
-  and stances (holder, target, polarity, attribution, evidence) as tables; clicking
-  a stance highlights its evidence in the text.
-
-Every mention, figure and stance carries its record id in a ``data-*-id``
-attribute, every entity its entity id.  Text and values are HTML-escaped; the
-page's data for its script is JSON with ``<``, ``>`` and ``&`` escaped, so no
-record can close the script element.  Pages have no timestamps and list records
-in the export's order: the same export gives the same bytes.
+Every mention, figure and stance carries its record id in a ``data-*-id`` attribute, every entity its entity id.
+Text and values are HTML-escaped and the script's JSON has ``<``, ``>`` and ``&`` escaped, so no record can close
+the script element.  No timestamps, records in the export's order: the same export gives the same bytes.
 """
 
 from __future__ import annotations
@@ -28,7 +19,7 @@ import json
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import quote
 
 from .. import schema, texts
@@ -269,12 +260,18 @@ def _polarity_badge(polarity: str) -> str:
     return f'<span class="badge" style="background:{colour}">{esc(polarity)}</span>'
 
 
+def _provenance(record: dict[str, Any]) -> str:
+    return f'<span class="muted">{esc(record["annotator"])} · {esc(record["method"])}</span>'
+
+
+def _table(header: list[str], rows: Iterable[str], attrs: str = "") -> str:
+    """A table of the given header cells (HTML, already escaped) and row elements."""
+    head = "".join(f"<th>{h}</th>" for h in header)
+    return f'<table{attrs}><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
 def _definition(inventory: schema.Inventory, name: str) -> str:
     return inventory.definition(name) if name in inventory.names else ""
-
-
-def _provenance(record: dict[str, Any]) -> str:
-    return _provenance_text(f"{record['annotator']} · {record['method']}")
 
 
 def document_page(row: dict[str, Any], split: str, entities: dict[str, Entity], version: str) -> str:
@@ -288,21 +285,23 @@ def document_page(row: dict[str, Any], split: str, entities: dict[str, Entity], 
     marks += [_figure_mark(f, i) for i, f in enumerate(figures)]
     body_text = annotated_text(text, marks, [(s["evidence_start"], s["evidence_end"]) for s in stances])
 
+    def known(entity_id: str) -> Entity:
+        return entities.get(entity_id) or Entity(entity_id, entity_id, "", "", "")
+
     def entity_chip(entity_id: str) -> str:
-        entity = entities.get(entity_id)
-        name = entity.name if entity else entity_id
+        name = known(entity_id).name
         return f'<a class="chip" data-entity="{entity_index[entity_id]}" title="{esc(entity_id)}">{esc(name)}</a>'
 
     entity_rows = []
     for entity_id in doc_entities:
-        entity = entities.get(entity_id)
+        entity = known(entity_id)
         own = [m for m in mentions if m["entity_id"] == entity_id]
         chips = "".join(f'<a class="chip" data-goto="{esc(m["mention_id"])}" title="{esc(m["mention_type"])}">{esc(m["text"])}</a>' for m in own)
-        label = entity.label if entity else ""
         entity_rows.append(
             f'<tr data-entity-id="{esc(entity_id)}" data-entity="{entity_index[entity_id]}" class="entity-row">'
-            f'<td><span class="m t{type_index(label)} nam" data-label="{esc(label)}" style="cursor:pointer">{esc(entity.name if entity else entity_id)}</span></td>'
-            f"<td><code>{esc(entity_id)}</code></td><td>{esc(entity.description if entity else '')}</td>"
+            f'<td><span class="m t{type_index(entity.label)} nam" data-label="{esc(entity.label)}" style="cursor:pointer">'
+            f"{esc(entity.name)}</span></td>"
+            f"<td><code>{esc(entity_id)}</code></td><td>{esc(entity.description)}</td>"
             f"<td>{len(own)}</td><td>{chips}</td></tr>"
         )
     figure_rows = []
@@ -327,7 +326,7 @@ def document_page(row: dict[str, Any], split: str, entities: dict[str, Entity], 
         )
 
     def script_entity(entity_id: str) -> dict[str, Any]:
-        entity = entities.get(entity_id) or Entity(entity_id, entity_id, "", "", "")
+        entity = known(entity_id)
         others = [d for d in islice(entity.docs, OTHER_DOCUMENTS_SHOWN + 1) if d != doc_id][:OTHER_DOCUMENTS_SHOWN]
         total = len(entity.docs) - (doc_id in entity.docs)
         return {
@@ -355,15 +354,12 @@ def document_page(row: dict[str, Any], split: str, entities: dict[str, Entity], 
         + f'<div id="text" data-doc-id="{esc(doc_id)}">{body_text}</div></section>'
         + (f'<section class="card"><h2>Known defects of the text</h2><ul>{defects}</ul></section>' if defects else "")
         + f'<section class="card" id="entities"><h2>Entities ({len(doc_entities)}) and their mentions ({len(mentions)})</h2>'
-        + '<table><thead><tr><th>entity</th><th>id</th><th>description</th><th>mentions</th><th>mention texts</th></tr></thead>'
-        + f'<tbody>{"".join(entity_rows)}</tbody></table></section>'
+        + _table(["entity", "id", "description", "mentions", "mention texts"], entity_rows) + "</section>"
         + f'<section class="card" id="figures"><h2>Figures ({len(figures)})</h2>'
-        + "<table><thead><tr><th>id</th><th>text</th><th>kind</th><th>value</th><th>normalized</th><th>approx.</th>"
-        + f'<th>measures</th><th>provenance</th></tr></thead><tbody>{"".join(figure_rows)}</tbody></table></section>'
+        + _table(["id", "text", "kind", "value", "normalized", "approx.", "measures", "provenance"], figure_rows) + "</section>"
         + f'<section class="card" id="stances"><h2>Stances ({len(stances)})</h2>'
         + '<p class="muted" style="margin-top:0;font-size:13px">Click a stance to highlight its evidence in the text.</p>'
-        + "<table><thead><tr><th>id</th><th>holder</th><th>target</th><th>polarity</th><th>attribution</th><th>evidence</th>"
-        + f'<th>provenance</th></tr></thead><tbody>{"".join(stance_rows)}</tbody></table></section>'
+        + _table(["id", "holder", "target", "polarity", "attribution", "evidence", "provenance"], stance_rows) + "</section>"
         + "</div>"
         + '<aside><section class="card" id="panel"><p class="empty">Click a mention, a figure or a stance to see '
         + "its entity, its coreference chain (every mention of the same entity) or its evidence.</p></section></aside>"
@@ -477,51 +473,41 @@ all("#text .fig").forEach(function(f){f.title=f.getAttribute("data-figure-id")+"
 """
 
 
-@dataclass
-class _DocSummary:
-    doc_id: str
-    title: str | None
-    split: str
-    published: str | None
-    counts: tuple[int, int, int, int]
-
-
-def index_page(docs: list[_DocSummary], entities: dict[str, Entity], version: str) -> str:
-    doc_rows = "".join(
-        f'<tr data-doc-id="{esc(d.doc_id)}"><td><a href="{esc(doc_href(d.doc_id, True))}">{esc(d.title or d.doc_id)}</a>'
-        f'<div class="muted"><code>{esc(d.doc_id)}</code></div></td><td>{esc(d.split)}</td><td>{esc(d.published or "")}</td>'
-        + "".join(f"<td>{n}</td>" for n in d.counts)
+def index_page(
+    docs: list[tuple[str, str | None, str, str | None, tuple[int, ...]]], entities: dict[str, Entity], version: str
+) -> str:
+    """The index: ``docs`` are (doc_id, title, split, published, counts of mentions, entities, figures, stances)."""
+    doc_rows = (
+        f'<tr data-doc-id="{esc(doc_id)}"><td><a href="{esc(doc_href(doc_id, True))}">{esc(title or doc_id)}</a>'
+        f'<div class="muted"><code>{esc(doc_id)}</code></div></td><td>{esc(split)}</td><td>{esc(published or "")}</td>'
+        + "".join(f"<td>{n}</td>" for n in counts)
         + "</tr>"
-        for d in docs
+        for doc_id, title, split, published, counts in docs
     )
     splits = [s for s in schema.SPLITS.names if any(s in e.counts for e in entities.values())]
-    entity_rows = "".join(
+    entity_rows = (
         f'<tr data-entity-id="{esc(e.entity_id)}"><td><span class="m t{type_index(e.label)} nam" data-label="{esc(e.label)}">{esc(e.name)}</span></td>'
         f"<td><code>{esc(e.entity_id)}</code></td><td>{esc(e.description)}</td>"
         + "".join(f"<td>{e.counts.get(s, '')}</td>" for s in splits)
         + "<td>"
         + " ".join(f'<a class="chip" href="{esc(doc_href(d, True))}">{esc(d)}</a>' for d in islice(e.docs, OTHER_DOCUMENTS_SHOWN))
         + (f" … and {len(e.docs) - OTHER_DOCUMENTS_SHOWN} more" if len(e.docs) > OTHER_DOCUMENTS_SHOWN else "")
-        + f"</td><td>{_provenance_text(e.provenance)}</td></tr>"
+        + f'</td><td><span class="muted">{esc(e.provenance)}</span></td></tr>'
         for e in entities.values()
     )
     header = f"<h1>{esc(texts.PRETTY_NAME)}</h1><div class=\"meta\">Document viewer · corpus version {esc(version)} · {len(docs)} documents · {len(entities)} entities</div>"
     body = (
         _status_note()
-        + f'<section class="card"><h2>Documents</h2><table id="documents"><thead><tr><th>document</th><th>split</th>'
-        + "<th>published</th><th>mentions</th><th>entities</th><th>figures</th><th>stances</th></tr></thead>"
-        + f"<tbody>{doc_rows}</tbody></table></section>"
+        + '<section class="card"><h2>Documents</h2>'
+        + _table(["document", "split", "published", "mentions", "entities", "figures", "stances"], doc_rows, ' id="documents"')
+        + "</section>"
         + f'<section class="card"><h2>Entity types</h2>{_legend()}</section>'
-        + f'<section class="card"><h2>Entity table ({len(entities)})</h2><table id="entity-table"><thead><tr><th>name</th>'
-        + "<th>id</th><th>description</th>"
-        + "".join(f"<th>mentions in {esc(s)}</th>" for s in splits)
-        + f"<th>documents</th><th>provenance</th></tr></thead><tbody>{entity_rows}</tbody></table></section>"
+        + f'<section class="card"><h2>Entity table ({len(entities)})</h2>'
+        + _table(["name", "id", "description", *(f"mentions in {esc(s)}" for s in splits), "documents", "provenance"],
+                 entity_rows, ' id="entity-table"')
+        + "</section>"
     )
     return _page(f"{texts.PRETTY_NAME} — document viewer", header, body)
-
-
-def _provenance_text(provenance: str) -> str:
-    return f'<span class="muted">{esc(provenance)}</span>'
 
 
 def write_viewer(out: Path) -> list[Path]:
@@ -540,7 +526,7 @@ def write_viewer(out: Path) -> list[Path]:
             path.write_bytes(document_page(row, split, entities, version).encode("utf-8"))
             written.append(path)
             counts = (len(row["entities"]), len({m["entity_id"] for m in row["entities"]}), len(row["figures"]), len(row["stances"]))
-            docs.append(_DocSummary(row["doc_id"], row["title"], split, row["published"], counts))
+            docs.append((row["doc_id"], row["title"], split, row["published"], counts))
     index = out / VIEWER_DIR / INDEX_FILE
     index.write_bytes(index_page(docs, entities, version).encode("utf-8"))
     return sorted([index, *written])
