@@ -412,7 +412,7 @@ def _pull_task(task: dict[str, Any], layout: Layout, staging: Layout, doc_ids: s
     summary.conflicts += merged.conflicts
     summary.local_only += merged.local_only
     for shape in schema.ANNOTATION_LAYERS:
-        if shape.name in merged.changed_layers():
+        if any(change.layer == shape.name for change in merged.changes):
             path = staging.layer_path(shape, doc_id)
             write_records(path, shape, merged.layers[shape.name])
             summary.written.append(path.relative_to(staging.root))
