@@ -48,26 +48,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 # --------------------------------------------------------------------------- scores
 
 
+def _f1(matched: int, a: int, b: int) -> float | None:
+    """Span F1 = 2 * matched / (spans of a + spans of b); None when neither side has a span."""
+    return None if a + b == 0 else 2 * matched / (a + b)
+
+
 @dataclass
 class SpanCounts:
-    """Counts for span F1 of one layer; F1 = 2 * matched / (spans of a + spans of b)."""
+    """Counts for span F1 of one layer."""
 
     a: int = 0
     b: int = 0
     exact: int = 0
     overlap: int = 0
 
-    @staticmethod
-    def _f1(matched: int, a: int, b: int) -> float | None:
-        return None if a + b == 0 else 2 * matched / (a + b)
-
-    @property
-    def exact_f1(self) -> float | None:
-        return self._f1(self.exact, self.a, self.b)
-
-    @property
-    def overlap_f1(self) -> float | None:
-        return self._f1(self.overlap, self.a, self.b)
+    def summary(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "exact_f1": _f1(self.exact, self.a, self.b),
+                "overlap_f1": _f1(self.overlap, self.a, self.b)}
 
 
 @dataclass
@@ -84,11 +81,8 @@ class PairScores:
         return {
             "annotators": list(self.annotators),
             "tasks": self.tasks,
-            "entities": {"a": self.entities.a, "b": self.entities.b,
-                         "exact_f1": self.entities.exact_f1, "overlap_f1": self.entities.overlap_f1},
-            "figures": {"a": self.figures.a, "b": self.figures.b,
-                        "exact_f1": self.figures.exact_f1, "overlap_f1": self.figures.overlap_f1,
-                        "fields_agree": None if matched == 0 else self.figure_fields_agree / matched},
+            "entities": self.entities.summary(),
+            "figures": {**self.figures.summary(), "fields_agree": None if matched == 0 else self.figure_fields_agree / matched},
             "stances": {"matched": len(self.polarity_pairs),
                         "polarity_cohen_kappa": cohen_kappa(self.polarity_pairs),
                         "polarity_krippendorff_alpha": krippendorff_alpha(self.polarity_pairs)},
@@ -256,18 +250,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-
 # --------------------------------------------------------------------------- two annotation folders
-#
-# ``newscorpus agreement --between A B``: the same span and polarity scores (``score_pair``) for two
-# folders laid out like annotations/ (entity_table.jsonl, entities/, figures/, stances/), read with
-# the corpus reader for the documents of the root's manifest, plus the metrics of
-# ``newscorpus evaluate`` with A taken as the reference: strict P/R/F1 of entities, figures and
-# stance tuples, and coreference (MUC, B3, CEAF-e) with entity-linking accuracy.
-#
-# The two sides name entities independently, so B's entity ids are first mapped to A's
-# (:func:`entity_mapping`); linking accuracy, stance holders and figures' measured entities are
-# compared after the mapping.  Coreference clusters do not depend on it.
 
 
 def read_folder(folder: Path, texts: dict[str, str]) -> tuple[list[Record], dict[str, dict[str, list[Record]]]]:
@@ -363,7 +346,13 @@ def _provenance(layers: dict[str, dict[str, list[Record]]], key: str) -> dict[st
 
 
 def between(root: Path, a: Path, b: Path) -> dict[str, Any]:
-    """Agreement of folder ``b`` with folder ``a`` over the documents of ``root``'s manifest."""
+    """Agreement of folder ``b`` with folder ``a`` over the documents of ``root``'s manifest.
+
+    The span and polarity scores of :func:`score_pair`, plus the metrics of ``newscorpus evaluate``
+    with A as the reference (strict P/R/F1 of entities, figures and stance tuples; coreference with
+    entity-linking accuracy).  B's entity ids are first mapped to A's (:func:`entity_mapping`);
+    linking, stance holders and figures' measured entities are compared after the mapping.
+    """
     from ..corpus import Layout, iter_manifest, read_text
     from ..evaluate import coreference, entities, figures, stances
 
@@ -377,11 +366,13 @@ def between(root: Path, a: Path, b: Path) -> dict[str, Any]:
     pair = PairScores((str(a), str(b)))
     for d in doc_ids:
         score_pair(pair, {n: a_layers[n][d] for n in a_layers}, {n: b_layers[n][d] for n in b_layers})
+    def side(folder: Path, table: list[Record], layers: dict[str, dict[str, list[Record]]]) -> dict[str, Any]:
+        return {"folder": str(folder), "annotators": _provenance(layers, "annotator"),
+                "methods": _provenance(layers, "method"), "entities_in_table": len(table)}
+
     return {
-        "a": {"folder": str(a), "annotators": _provenance(a_layers, "annotator"), "methods": _provenance(a_layers, "method"),
-              "entities_in_table": len(a_table)},
-        "b": {"folder": str(b), "annotators": _provenance(b_raw, "annotator"), "methods": _provenance(b_raw, "method"),
-              "entities_in_table": len(b_table)},
+        "a": side(a, a_table, a_layers),
+        "b": side(b, b_table, b_raw),
         "documents": doc_ids,
         "spans_and_polarity": pair.summary(),
         "reference_scores": {
