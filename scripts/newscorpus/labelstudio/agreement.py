@@ -24,12 +24,19 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 from .. import schema
+from ..corpus import CorpusError, Layout, atomic_write_text, iter_lines, iter_manifest, read_text
+from ..repo import GitError, git
+from ..tables import markdown_table
+from ..texts import TEXTS
+from .client import annotator_of, download_project_tasks, read_export, run_reporting_errors, task_annotations, task_doc_id
 from .commands import DOUBLE_TITLE
+from .convert import ConversionError, annotation_fields, result_to_records
 
 Record = dict[str, Any]
 
@@ -56,7 +63,6 @@ def _f1(matched: int, a: int, b: int) -> float | None:
 @dataclass
 class SpanCounts:
     """Counts for span F1 of one layer."""
-
     a: int = 0
     b: int = 0
     exact: int = 0
@@ -140,8 +146,6 @@ def _match_spans(a: list[Record], b: list[Record], span: schema.Span, same: Any)
 
 
 def _figure_fields_agree(a: list[Record], b: list[Record]) -> int:
-    from .convert import annotation_fields
-
     shape = schema.FIGURE
     span = shape.spans[0]
     fields = [f for f in annotation_fields(shape) if f != shape.id_field]
@@ -183,9 +187,6 @@ def score_pair(pair: PairScores, a: dict[str, list[Record]], b: dict[str, list[R
 
 def agreement(tasks: list[dict[str, Any]]) -> list[PairScores]:
     """Scores for every pair of annotators, pairs in sorted order."""
-    from .client import annotator_of, task_annotations, task_doc_id
-    from .convert import ConversionError, result_to_records
-
     pairs: dict[tuple[str, str], PairScores] = {}
     for task in tasks:
         doc_id = task_doc_id(task)
@@ -226,15 +227,11 @@ def _print_table(results: list[dict[str, Any]]) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.between is not None:
         return run_between(args)
-    from .client import run_reporting_errors
-    from .convert import ConversionError
 
     return run_reporting_errors(lambda: _run(args), ConversionError)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .client import download_project_tasks, read_export
-
     if args.export is not None:
         tasks = list(read_export(args.export))
     else:
@@ -262,7 +259,6 @@ def read_folder(folder: Path, texts: dict[str, str]) -> tuple[list[Record], dict
     comparison reads (entity table: ``entity_id`` and ``name``; mentions: ``entity_id``); the first
     bad line raises ``CorpusError`` naming file, line and reason.
     """
-    from ..corpus import CorpusError, iter_lines
     from ..evaluate.predictions import check_record
 
     def read(path: Path, shape: schema.RecordShape | None, text: str, required: tuple[str, ...]) -> list[Record]:
@@ -353,7 +349,6 @@ def between(root: Path, a: Path, b: Path) -> dict[str, Any]:
     entity-linking accuracy).  B's entity ids are first mapped to A's (:func:`entity_mapping`);
     linking, stance holders and figures' measured entities are compared after the mapping.
     """
-    from ..corpus import Layout, iter_manifest, read_text
     from ..evaluate import coreference, entities, figures, stances
 
     doc_ids = [m[schema.DOCUMENT.id_field] for m in iter_manifest(root)]
@@ -392,8 +387,6 @@ def between(root: Path, a: Path, b: Path) -> dict[str, Any]:
 
 
 def _guidelines_revision(root: Path) -> str | None:
-    from ..repo import GitError, git
-
     try:
         return git(root, "log", "-1", "--format=%H", "--", "annotations/GUIDELINES.md").strip() or None
     except (GitError, OSError):
@@ -401,10 +394,6 @@ def _guidelines_revision(root: Path) -> str | None:
 
 
 def run_between(args: argparse.Namespace) -> int:
-    from datetime import datetime, timezone
-
-    from ..corpus import CorpusError, atomic_write_text
-
     a, b = args.between
     try:
         result = between(Path(args.root), a, b)
@@ -435,9 +424,6 @@ def agreement_markdown(result: dict[str, Any] | None) -> str:
     ``None`` (no result file) says that no agreement study exists.  The prose that must go with
     the figures (who the annotators are, what the figures are not) is ``texts.TEXTS["agreement_caveat"]``.
     """
-    from ..tables import markdown_table
-    from ..texts import TEXTS
-
     if result is None:
         return "No agreement study: `annotations/agreement.json` does not exist.\n"
     s, ref = result["spans_and_polarity"], result["reference_scores"]

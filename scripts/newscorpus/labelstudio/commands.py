@@ -21,6 +21,7 @@ nothing (:func:`_swap`).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import shutil
@@ -33,7 +34,15 @@ from typing import Any, TextIO
 
 from .. import schema, texts
 from ..corpus import CorpusError, Layout, canonical_record, new_file_mode, read_records, read_text, write_records
+from ..checks.registry import ERROR
+from ..validate import validate_root
 from ..version import CORPUS_VERSION
+from .client import (LabelStudioError, annotator_of, connect, download_project_tasks, ensure_project, export_to_file,
+                     import_tasks, read_export, run_reporting_errors, task_annotations, task_doc_id)
+from .config import task_data
+from .convert import ConversionError, records_to_result, result_to_records
+from .serve import default_data_dir, serve
+from .sync import DocState, ProjectKey, SyncState, SyncWriter, layer_hashes, merge_document, new_entity_rows, state_dir, state_path
 
 DEFAULT_TITLE = texts.PRETTY_NAME
 """The review project's title; the same for every corpus version so a re-push finds the same project."""
@@ -82,14 +91,10 @@ def _at_least_two(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .client import run_reporting_errors
-
     return run_reporting_errors(lambda: int(args._ls_run(args)), CorpusError)
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from .serve import default_data_dir, serve
-
     data_dir = args.data_dir or default_data_dir()
     return serve(data_dir, args.port, args.log or data_dir / "server.log")
 
@@ -118,9 +123,6 @@ class PushReport:
 
 
 def _validation_errors(root: Path) -> list[str]:
-    from ..checks.registry import ERROR
-    from ..validate import validate_root
-
     return [f"{f.file}:{f.line or '-'}: {f.check}: {f.message}" for f in validate_root(root) if f.severity == ERROR]
 
 
@@ -168,11 +170,6 @@ def run_push(args: argparse.Namespace) -> int:
 
 
 def _push(args: argparse.Namespace) -> int:
-    from .client import connect, ensure_project, export_to_file, import_tasks, read_export, task_doc_id
-    from .config import task_data
-    from .convert import records_to_result
-    from .sync import DocState, ProjectKey, SyncState, SyncWriter, layer_hashes, state_path
-
     layout = Layout(args.root)
     invalid = _validation_errors(args.root)
     if invalid:
@@ -244,8 +241,6 @@ class PullRefused(Exception):
 
 def choose_annotator(tasks: list[dict[str, Any]], wanted: str | None) -> str | None:
     """Whose work to pull: the one given, or the only one; several and no choice is refused."""
-    from .client import annotator_of, task_annotations
-
     counts = Counter(annotator_of(a) for t in tasks for a in task_annotations(t))
     listing = ", ".join(f"{who} ({n} tasks)" for who, n in sorted(counts.items()))
     if wanted is not None:
@@ -260,8 +255,6 @@ def choose_annotator(tasks: list[dict[str, Any]], wanted: str | None) -> str | N
 def _staging_copy(root: Path) -> Path:
     """A folder in ``.labelstudio/`` holding ``root/``, a copy of corpus/ and annotations/ made of hard
     links: cheap, and files replaced in it (by atomic writes) never touch the originals."""
-    from .sync import state_dir
-
     state_dir(root).mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=state_dir(root)))
     layout = Layout(root)
@@ -330,8 +323,6 @@ def _roll_back(root: Path, staging: Path) -> bool:
 
 def recover_interrupted_pull(root: Path) -> None:
     """Roll back and remove what a killed pull left in ``.labelstudio/`` (staging folders, temp files)."""
-    from .sync import state_dir, state_path
-
     folder = state_dir(root)
     if not folder.is_dir():
         return
@@ -373,8 +364,6 @@ class PullSummary:
 
 
 def _select_annotation(task: dict[str, Any], doc_id: str, annotator: str) -> dict[str, Any] | None:
-    from .client import annotator_of, task_annotations
-
     mine = [a for a in task_annotations(task) if annotator_of(a) == annotator]
     if len(mine) > 1:
         ids = ", ".join(str(a.get("id")) for a in mine)
@@ -385,9 +374,6 @@ def _select_annotation(task: dict[str, Any], doc_id: str, annotator: str) -> dic
 def _pull_task(task: dict[str, Any], layout: Layout, staging: Layout, doc_ids: set[str], annotator: str,
                force: bool, state: Any, known_entities: set[str], writer: Any, out: TextIO,
                summary: PullSummary) -> None:
-    from .client import task_doc_id
-    from .convert import ConversionError, result_to_records
-    from .sync import DocState, merge_document, new_entity_rows
 
     doc_id = task_doc_id(task)
     if doc_id not in doc_ids:
@@ -441,10 +427,7 @@ def _print_summary(summary: PullSummary, annotator: str, out: TextIO) -> None:
 
 def _lock(root: Path) -> Any:
     """An exclusive lock on ``.labelstudio/lock`` for the length of a push or pull; a second one is refused."""
-    import fcntl
 
-    from .client import LabelStudioError
-    from .sync import state_dir
 
     state_dir(root).mkdir(parents=True, exist_ok=True)
     handle = (state_dir(root) / "lock").open("a")
@@ -467,8 +450,6 @@ def pull_from_tasks(root: Path, tasks: list[dict[str, Any]], key: Any, *, annota
 
 def _pull(root: Path, tasks: list[dict[str, Any]], key: Any, *, annotator: str | None, write: bool,
           force: bool, out: TextIO, err: TextIO) -> int:
-    from .client import LabelStudioError, task_doc_id
-    from .sync import SyncState, SyncWriter, state_path
 
     layout = Layout(root)
     try:
@@ -541,9 +522,6 @@ def _pull(root: Path, tasks: list[dict[str, Any]], key: Any, *, annotator: str |
 
 
 def run_pull(args: argparse.Namespace) -> int:
-    from .client import download_project_tasks, read_export
-    from .sync import ProjectKey, SyncState, state_path
-
     if args.export is not None:
         tasks = list(read_export(args.export))
         header = SyncState(state_path(args.root)).project or {}
