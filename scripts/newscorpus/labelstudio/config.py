@@ -50,10 +50,6 @@ on pull its value becomes the mention's ``entity_id`` and a new entity-table row
 NEW_ENTITY_DESCRIPTION = ("only for an entity missing from the list above: type a new id "
                           "(lowercase words joined by hyphens, e.g. sergey-lavrov); the pull adds it to the entity table")
 
-CHOICE_KINDS = ("choices", "entity", "entities")
-"""Per-region kinds whose results are choices; every stored choice is ``"<field>: <value>"`` (see
-:func:`stored_choice`), so Label Studio's side panel, which prints only "Choices: ...", names the field."""
-
 
 @dataclass(frozen=True)
 class PerRegion:
@@ -132,7 +128,8 @@ def per_region_control(layer: LayerControls, item: PerRegion) -> str:
 
 
 def stored_choice(field: str, value: str) -> str:
-    """What a choice result stores (the Choice's ``alias``): the field name, then the value."""
+    """What a choice result stores (the Choice's ``alias``): the field name, then the value, so Label Studio's
+    side panel, which prints only "Choices: ...", names the field."""
     return f"{field}: {value}"
 
 
@@ -158,15 +155,10 @@ def _choice_values(item: PerRegion) -> list[tuple[str, str]]:
     return [(value, APPROXIMATE_HINTS[value]) for value in APPROXIMATE_CHOICES]
 
 
-def field_description(layer: LayerControls, item: PerRegion) -> str:
-    if item.kind == "new_entity":
-        return NEW_ENTITY_DESCRIPTION
-    return layer.shape.field(item.field).description
-
-
 def _per_region_tuple(layer: LayerControls, item: PerRegion) -> tuple:
     name = per_region_control(layer, item)
-    header = ("Header", {"value": ui_text(f"{item.field}: {field_description(layer, item)}"), "size": "6"}, ())
+    description = NEW_ENTITY_DESCRIPTION if item.kind == "new_entity" else layer.shape.field(item.field).description
+    header = ("Header", {"value": ui_text(f"{item.field}: {description}"), "size": "6"}, ())
     common = {"name": name, "toName": TEXT_NAME, "perRegion": "true"}
     if item.kind == "choices":
         children = tuple(("Choice", {"value": value, "alias": stored_choice(item.field, value), "hint": ui_text(hint)}, ())

@@ -75,15 +75,6 @@ _NEW_ENTITY = next(item for item in config.ENTITY_LAYER.per_region if item.kind 
 _MENTION_ENTITY = next(item for item in config.ENTITY_LAYER.per_region if item.kind == "entity")
 
 
-def _allowed_choices(item: PerRegion) -> frozenset[str] | None:
-    if item.kind != "choices":
-        return None
-    return frozenset(item.inventory.names if item.inventory else config.APPROXIMATE_CHOICES)
-
-
-_ALLOWED: dict[str, frozenset[str] | None] = {name: _allowed_choices(item) for name, (_, item) in _PER_REGION.items()}
-
-
 # --------------------------------------------------------------------------- native -> Label Studio
 
 
@@ -154,13 +145,6 @@ class _Region:
         self.attached: list[tuple[str, Any, Any]] = []  # (per-region control, start, end), checked once the label is known
 
 
-def _value_object(doc_id: str, rid: str, name: str, item: dict[str, Any]) -> dict[str, Any]:
-    value = item.get("value")
-    if not isinstance(value, dict):
-        raise ConversionError(doc_id, rid, f"result from {name!r} has no value object")
-    return value
-
-
 def _one(doc_id: str, rid: str, control: str, items: Any, what: str) -> str:
     if not isinstance(items, list) or len(items) != 1 or not isinstance(items[0], str):
         raise ConversionError(doc_id, rid, f"{control}: expected exactly one {what}, got {_short(items)}")
@@ -203,8 +187,8 @@ def _per_region_value(doc_id: str, rid: str, name: str, layer: LayerControls, it
     picked = _unstored(doc_id, rid, name, item, _one(doc_id, rid, name, choices, "choice"))
     if item.kind == "entity":
         return _entity_id(doc_id, rid, name, picked)
-    allowed = _ALLOWED[name]
-    if allowed is not None and picked not in allowed:
+    allowed = item.inventory.names if item.inventory else config.APPROXIMATE_CHOICES
+    if picked not in allowed:
         raise ConversionError(doc_id, rid, f"{name}: unknown choice {_short(picked)} (allowed: {sorted(allowed)})")
     return picked == "true" if layer.shape.field(item.field).kind == "bool" else picked
 
@@ -218,7 +202,9 @@ def _add_result(doc_id: str, text: str, item: Any, regions: dict[str, _Region]) 
     if not isinstance(rid, str) or not rid:
         raise ConversionError(doc_id, None, f"result from {name!r} has no region id (id {_short(rid)})")
     region = regions.setdefault(rid, _Region())
-    value = _value_object(doc_id, rid, name, item)
+    value = item.get("value")
+    if not isinstance(value, dict):
+        raise ConversionError(doc_id, rid, f"result from {name!r} has no value object")
     if name in config.LAYER_BY_CONTROL:
         layer = config.LAYER_BY_CONTROL[name]
         if region.layer is not None:
