@@ -40,9 +40,6 @@ class ConversionError(ValueError):
     """A Label Studio result or a native record that cannot be converted; names task and region."""
 
     def __init__(self, doc_id: str, region_id: str | None, problem: str) -> None:
-        self.doc_id = doc_id
-        self.region_id = region_id
-        self.problem = problem
         where = f"task {doc_id}" + (f", region {region_id}" if region_id is not None else "")
         super().__init__(f"{where}: {problem}")
 

@@ -146,14 +146,6 @@ def _credentials() -> tuple[str, str, str]:
     return values[USERNAME_ENV], values[PASSWORD_ENV], values[KEY_ENV]
 
 
-class _Stop(Exception):
-    pass
-
-
-def _raise_stop(signum: int, frame: object) -> None:
-    raise _Stop
-
-
 def serve(data_dir: Path, port: int, log_path: Path) -> int:
     """Start the server, say where it is, and run until Ctrl-C or SIGTERM; then stop it and return 0."""
     username, password, token = _credentials()
@@ -164,7 +156,7 @@ def serve(data_dir: Path, port: int, log_path: Path) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     url = f"http://{HOST}:{port}"
     first = not any(data_dir.glob("*.sqlite3"))
-    previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, signal.default_int_handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     process = None
     try:
         process = start(binary, port, server_env(data_dir, username, password, token), log_path, data_dir)
@@ -176,7 +168,7 @@ def serve(data_dir: Path, port: int, log_path: Path) -> int:
         code = process.wait()
         print(f"error: label-studio exited with code {code}; see {log_path}", file=sys.stderr)
         return 1
-    except _Stop:
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (raised the same way)
         print("stopping Label Studio ...", flush=True)
         return 0
     finally:
