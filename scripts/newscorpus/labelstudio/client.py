@@ -8,8 +8,10 @@ never printed, logged or written to a file.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -233,12 +235,9 @@ class _ArrayReader:
     def next_char(self) -> str:
         """The next non-whitespace character, not consumed; '' at end of file."""
         while True:
-            buf, pos = self.buf, self.pos
-            while pos < len(buf) and buf[pos] in " \t\n\r":
-                pos += 1
-            self.pos = pos
-            if pos < len(buf):
-                return buf[pos]
+            self.pos = _SPACE.match(self.buf, self.pos).end()  # type: ignore[union-attr]
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
             if not self.fill():
                 return ""
 
@@ -252,14 +251,12 @@ class _ArrayReader:
             except json.JSONDecodeError as exc:
                 if self.eof:
                     raise self.error(f"{exc.msg} in {what}", exc.pos) from None
-                self.fill()  # moves the buffer, so decode again rather than reuse exc.pos
-                continue
-            # A number or literal that ends with the buffer may go on in the next chunk.
-            if end == len(self.buf) and not self.eof:
-                self.fill()
-                continue
-            self.pos = end
-            return value
+                end = None
+            # A value cut by the end of the buffer (a number or literal may go on) is decoded again after a refill.
+            if end is not None and (end < len(self.buf) or self.eof):
+                self.pos = end
+                return value
+            self.fill()
 
     def items(self) -> Iterator[Any]:
         first = self.next_char()
@@ -267,27 +264,26 @@ class _ArrayReader:
             got = _JSON_KIND.get(first, f"{first!r}") if first else "an empty file"
             raise self.error(f"expected a list of tasks, got {got}")
         self.pos += 1
-        index = 0
-        while True:
+        for index in itertools.count():
             char = self.next_char()
             if char == "]":
                 self.pos += 1
                 break
+            if not char:
+                raise self.error("the list of tasks is not closed")
             if index:
                 if char != ",":
-                    raise self.error(f"expected ',' or ']' after task #{index - 1}" if char else "the list of tasks is not closed")
+                    raise self.error(f"expected ',' or ']' after task #{index - 1}")
                 self.pos += 1
                 if not self.next_char():
                     raise self.error("the list of tasks is not closed")
-            elif not char:
-                raise self.error("the list of tasks is not closed")
             yield self.decode(f"task #{index}")
-            index += 1
         if self.next_char():
             raise self.error("unexpected data after the list of tasks")
 
 
 _DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
 _JSON_KIND = {"{": "an object", '"': "a string", "t": "a boolean", "f": "a boolean", "n": "null",
               **{c: "a number" for c in "-0123456789"}}
 
