@@ -374,7 +374,6 @@ def _select_annotation(task: dict[str, Any], doc_id: str, annotator: str) -> dic
 def _pull_task(task: dict[str, Any], layout: Layout, staging: Layout, doc_ids: set[str], annotator: str,
                force: bool, state: Any, known_entities: set[str], writer: Any, out: TextIO,
                summary: PullSummary) -> None:
-
     doc_id = task_doc_id(task)
     if doc_id not in doc_ids:
         raise PullRefused(f"task {doc_id}: no such document in corpus/manifest.jsonl")
@@ -413,10 +412,9 @@ def _pull_task(task: dict[str, Any], layout: Layout, staging: Layout, doc_ids: s
 
 
 def _print_summary(summary: PullSummary, annotator: str, out: TextIO) -> None:
-    parts = []
-    for shape in schema.ANNOTATION_LAYERS:
-        c = summary.counts
-        parts.append(f"{shape.name} +{c[(shape.name, 'added')]} -{c[(shape.name, 'removed')]} ~{c[(shape.name, 'changed')]}")
+    c = summary.counts
+    parts = [f"{layer} +{c[(layer, 'added')]} -{c[(layer, 'removed')]} ~{c[(layer, 'changed')]}"
+             for layer in (shape.name for shape in schema.ANNOTATION_LAYERS)]
     print(f"pulled {annotator}: " + ", ".join(parts) + f", {schema.ENTITY.name} +{len(summary.new_entities)}", file=out)
     if summary.local_only:
         print(f"kept {summary.local_only} records changed only locally since the last sync", file=out)

@@ -69,10 +69,6 @@ def layer_hashes(layers: dict[str, list[Record]]) -> dict[str, dict[str, str]]:
 # --------------------------------------------------------------------------- state file
 
 
-class SyncStateError(LabelStudioError):
-    """The sync-state file cannot be read; the message names the file and line and what to do."""
-
-
 @dataclass(frozen=True)
 class ProjectKey:
     """Which Label Studio project a sync state belongs to; a base from another project is no base."""
@@ -126,9 +122,10 @@ class SyncState:
         except OSError as exc:
             raise self._error(None, f"cannot be read ({exc.strerror})") from None
 
-    def _error(self, line_no: int | None, problem: str) -> SyncStateError:
+    def _error(self, line_no: int | None, problem: str) -> LabelStudioError:
+        """The file cannot be read: an error naming the file, the line and what to do."""
         where = f"{self.path}" + (f":{line_no}" if line_no else "")
-        return SyncStateError(f"{where}: the Label Studio sync state {problem}; delete the file to pull without a "
+        return LabelStudioError(f"{where}: the Label Studio sync state {problem}; delete the file to pull without a "
                               "base (every difference then counts as a Label Studio change)")
 
     def _index(self, line_no: int, raw: bytes, offset: int) -> None:
