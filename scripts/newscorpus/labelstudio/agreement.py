@@ -127,21 +127,16 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> bool:
 
 def _match_spans(a: list[Record], b: list[Record], span: schema.Span, same: Any) -> tuple[int, int]:
     """(exact matches, overlap matches), each one-to-one; ``same`` says which records may match."""
-    exact_keys = Counter((r[span.start], r[span.end], same(r)) for r in a)
-    exact = 0
-    for r in b:
-        k = (r[span.start], r[span.end], same(r))
-        if exact_keys[k] > 0:
-            exact_keys[k] -= 1
-            exact += 1
-    used: set[int] = set()
+    keys_a, keys_b = (Counter((r[span.start], r[span.end], same(r)) for r in side) for side in (a, b))
+    exact = sum((keys_a & keys_b).values())
+    free = sorted(a, key=lambda r: (r[span.start], r[span.end]))
     overlap = 0
     for rb in sorted(b, key=lambda r: (r[span.start], r[span.end])):
-        for i, ra in enumerate(sorted(a, key=lambda r: (r[span.start], r[span.end]))):
-            if i not in used and same(ra) == same(rb) and _overlap(ra[span.start], ra[span.end], rb[span.start], rb[span.end]):
-                used.add(i)
-                overlap += 1
-                break
+        ra = next((ra for ra in free if same(ra) == same(rb)
+                   and _overlap(ra[span.start], ra[span.end], rb[span.start], rb[span.end])), None)
+        if ra is not None:
+            free.remove(ra)
+            overlap += 1
     return exact, overlap
 
 
