@@ -171,7 +171,6 @@ class SyncWriter:
 
     def __init__(self, path: Path, key: ProjectKey, old: SyncState | None) -> None:
         self.path = path
-        self.key = key
         self.old = old if old is not None and old.matches(key) else None
         self._seen: set[str] = set()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -189,9 +188,7 @@ class SyncWriter:
         if self.old is not None:
             for doc_id in self.old.doc_ids():
                 if doc_id not in self._seen:
-                    doc = self.old.get(doc_id)
-                    assert doc is not None
-                    self._handle.write(doc.as_line())
+                    self._handle.write(self.old.get(doc_id).as_line())  # type: ignore[union-attr]
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self._handle.close()
