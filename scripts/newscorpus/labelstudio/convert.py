@@ -247,29 +247,25 @@ def _record(doc_id: str, rid: str, region: _Region) -> tuple[LayerControls, Reco
         if picked is None and new_id is not None:
             values[_MENTION_ENTITY.field] = new_id
     shape, span = layer.shape, layer.shape.spans[0]
+    values.update({shape.id_field: rid, span.start: region.start, span.end: region.end, span.text: region.text})
+    if layer.label_field:
+        values[layer.label_field] = region.label
     record: Record = {}
     for field in annotation_fields(shape):
-        if field == shape.id_field:
-            record[field] = rid
-        elif field in (span.start, span.end, span.text):
-            record[field] = {span.start: region.start, span.end: region.end, span.text: region.text}[field]
-        elif field == layer.label_field:
-            record[field] = region.label
-        elif field in values:
+        kind = shape.field(field).kind
+        if field in values:
             record[field] = values[field]
+        elif kind == "bool":
+            record[field] = False
+        elif kind == "string_list":
+            record[field] = []
+        elif shape.field(field).nullable:
+            record[field] = None
         else:
-            kind = shape.field(field)
-            if kind.kind == "bool":
-                record[field] = False
-            elif kind.kind == "string_list":
-                record[field] = []
-            elif kind.nullable:
-                record[field] = None
-            else:
-                control = next((config.per_region_control(layer, i) for i in layer.per_region if i.field == field), field)
-                hint = f" (pick one from the list, or type a new id in {config.per_region_control(layer, _NEW_ENTITY)})" \
-                    if layer is config.ENTITY_LAYER and field == _MENTION_ENTITY.field else ""
-                raise ConversionError(doc_id, rid, f"{control}: required value {field!r} is missing{hint}")
+            control = next((config.per_region_control(layer, i) for i in layer.per_region if i.field == field), field)
+            hint = f" (pick one from the list, or type a new id in {config.per_region_control(layer, _NEW_ENTITY)})" \
+                if layer is config.ENTITY_LAYER and field == _MENTION_ENTITY.field else ""
+            raise ConversionError(doc_id, rid, f"{control}: required value {field!r} is missing{hint}")
     return layer, record
 
 
