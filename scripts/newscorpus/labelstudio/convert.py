@@ -87,9 +87,12 @@ def _regions_of(doc_id: str, layer: LayerControls, record: Record) -> list[dict[
     span = layer.shape.spans[0]
     rid = record[layer.shape.id_field]
     value = {"start": record[span.start], "end": record[span.end], "text": record[span.text]}
+
+    def result(name: str, kind: str, key: str, given: list[Any]) -> dict[str, Any]:
+        return {"id": rid, "from_name": name, "to_name": config.TEXT_NAME, "type": kind, "value": {**value, key: given}}
+
     label = record[layer.label_field] if layer.label_field else config.STANCE_REGION_LABEL
-    out = [{"id": rid, "from_name": layer.control, "to_name": config.TEXT_NAME, "type": "labels",
-            "value": {**value, "labels": [label]}}]
+    out = [result(layer.control, "labels", "labels", [label])]
     for item in layer.per_region:
         if item.kind == "new_entity":
             continue  # gold mentions name entities of the table; the box is for annotators' new ones
@@ -101,8 +104,7 @@ def _regions_of(doc_id: str, layer: LayerControls, record: Record) -> list[dict[
                 raise ConversionError(doc_id, rid, f"field {item.field!r} is missing or null")
             continue
         if item.kind == "textarea":
-            out.append({"id": rid, "from_name": name, "to_name": config.TEXT_NAME, "type": "textarea",
-                        "value": {**value, "text": [_format_textarea(field, raw)]}})
+            out.append(result(name, "textarea", "text", [_format_textarea(field, raw)]))
             continue
         if item.kind == "entities":
             values = list(raw)
@@ -112,8 +114,7 @@ def _regions_of(doc_id: str, layer: LayerControls, record: Record) -> list[dict[
             values = ["true" if raw else "false"]
         else:
             values = [raw]
-        out.append({"id": rid, "from_name": name, "to_name": config.TEXT_NAME, "type": "choices",
-                    "value": {**value, "choices": [config.stored_choice(item.field, v) for v in values]}})
+        out.append(result(name, "choices", "choices", [config.stored_choice(item.field, v) for v in values]))
     return out
 
 
