@@ -425,8 +425,6 @@ def _print_summary(summary: PullSummary, annotator: str, out: TextIO) -> None:
 
 def _lock(root: Path) -> Any:
     """An exclusive lock on ``.labelstudio/lock`` for the length of a push or pull; a second one is refused."""
-
-
     state_dir(root).mkdir(parents=True, exist_ok=True)
     handle = (state_dir(root) / "lock").open("a")
     try:
