@@ -15,6 +15,7 @@ Contract:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -22,7 +23,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Mapping
@@ -109,12 +109,10 @@ def wait_for_health(url: str, process: subprocess.Popen, log_path: Path, timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise LabelStudioError(f"label-studio exited with code {process.returncode}; see {log_path}")
-        try:
+        with contextlib.suppress(OSError):  # not up yet (URLError, refused, timed out)
             with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            pass
         time.sleep(0.3)
     raise LabelStudioError(f"label-studio did not answer {url}/health within {timeout_s:.0f} s; see {log_path}")
 
@@ -126,11 +124,9 @@ def stop(process: subprocess.Popen, timeout_s: float = STOP_TIMEOUT_S) -> None:
             os.killpg(process.pid, sig)
         except ProcessLookupError:
             return
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=timeout_s)
             return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def _credentials() -> tuple[str, str, str]:
