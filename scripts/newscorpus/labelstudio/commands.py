@@ -42,7 +42,8 @@ from .client import (LabelStudioError, annotator_of, connect, download_project_t
 from .config import task_data
 from .convert import ConversionError, records_to_result, result_to_records
 from .serve import default_data_dir, serve
-from .sync import DocState, ProjectKey, SyncState, SyncWriter, layer_hashes, merge_document, new_entity_rows, state_dir, state_path
+from .sync import (DocState, ProjectKey, SyncState, SyncWriter, layer_hashes, merge_document, new_entity_rows, state_dir,
+                   state_path)
 
 DEFAULT_TITLE = texts.PRETTY_NAME
 """The review project's title; the same for every corpus version so a re-push finds the same project."""
@@ -137,7 +138,8 @@ def _update_task(ls: Any, task: dict[str, Any], doc_id: str, data: dict[str, Any
         own = [p for p in task.get("predictions") or [] if isinstance(p, dict) and p.get("model_version") == CORPUS_VERSION]
         if len(own) > 1:
             ids = ", ".join(str(item.get("id")) for item in own)
-            report.refused.append(f"task {doc_id}: several predictions ({ids}) carry version {CORPUS_VERSION}; delete all but one")
+            report.refused.append(f"task {doc_id}: several predictions ({ids}) carry version {CORPUS_VERSION}; "
+                                  "delete all but one")
             return
         if not own:
             ls.predictions.create(task=task["id"], result=result, model_version=CORPUS_VERSION, score=1.0)
