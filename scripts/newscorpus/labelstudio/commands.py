@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import schema, texts
-from ..corpus import CorpusError, Layout, canonical_record, new_file_mode, read_records, read_text, write_records
 from ..checks.registry import ERROR
+from ..corpus import CorpusError, Layout, canonical_record, new_file_mode, read_records, read_text, write_records
 from ..validate import validate_root
 from ..version import CORPUS_VERSION
 from .client import (LabelStudioError, annotator_of, connect, download_project_tasks, ensure_project, export_to_file,
