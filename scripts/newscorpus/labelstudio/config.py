@@ -219,7 +219,7 @@ def labeling_config() -> str:
 
 
 def label_interface() -> "LabelInterface":
-    """The parsed config, for validating results with the SDK (tests and push; never per region on pull)."""
+    """The parsed config, for validating results with the SDK (the converter checks pulled results itself)."""
     from label_studio_sdk.label_interface import LabelInterface
 
     return LabelInterface(labeling_config())
