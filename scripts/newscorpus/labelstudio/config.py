@@ -34,15 +34,13 @@ STANCE_REGION_LABEL = "stance evidence"
 """The one label of the stance control: a stance region marks its evidence span;
 polarity, target and attribution are per-region choices, not region labels."""
 
-APPROXIMATE_CHOICES = ("true", "false")
-"""Choice values of the per-region ``approximate`` control; a missing choice reads as false."""
 APPROXIMATE_HINTS = {
     "true": "the text marks the figure as approximate, or it could only be resolved approximately",
     "false": "the figure is stated exactly",
 }
-"""Hover hints of the ``approximate`` choices.  Label Studio's editor reads a ``hint`` of
-"true"/"false" as a boolean and refuses to render the whole config, so a hint is never a bare
-boolean word."""
+"""The choices of the per-region ``approximate`` control (a missing choice reads as false) and their
+hover hints.  Label Studio's editor reads a ``hint`` of "true"/"false" as a boolean and refuses to
+render the whole config, so a hint is never a bare boolean word."""
 
 NEW_ENTITY_FIELD = "new_entity_id"
 """A mention's per-region text box for an entity the list does not have yet; not a record field:
@@ -152,7 +150,7 @@ def _label_inventory(layer: LayerControls) -> list[tuple[str, str]]:
 def _choice_values(item: PerRegion) -> list[tuple[str, str]]:
     if item.inventory is not None:
         return [(label.name, label.definition) for label in item.inventory.labels]
-    return [(value, APPROXIMATE_HINTS[value]) for value in APPROXIMATE_CHOICES]
+    return list(APPROXIMATE_HINTS.items())
 
 
 def _per_region_tuple(layer: LayerControls, item: PerRegion) -> tuple:

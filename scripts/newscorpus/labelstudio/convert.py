@@ -170,8 +170,7 @@ def _per_region_value(doc_id: str, rid: str, name: str, layer: LayerControls, it
         raw = _one(doc_id, rid, name, value.get("text"), "text")
         if item.kind == "new_entity":
             return _entity_id(doc_id, rid, name, raw.strip())
-        kind = layer.shape.field(item.field).kind
-        if kind == "float":
+        if layer.shape.field(item.field).kind == "float":
             try:
                 return float(raw)
             except ValueError:
@@ -185,7 +184,7 @@ def _per_region_value(doc_id: str, rid: str, name: str, layer: LayerControls, it
     picked = _unstored(doc_id, rid, name, item, _one(doc_id, rid, name, choices, "choice"))
     if item.kind == "entity":
         return _entity_id(doc_id, rid, name, picked)
-    allowed = item.inventory.names if item.inventory else config.APPROXIMATE_CHOICES
+    allowed = item.inventory.names if item.inventory else list(config.APPROXIMATE_HINTS)
     if picked not in allowed:
         raise ConversionError(doc_id, rid, f"{name}: unknown choice {_short(picked)} (allowed: {sorted(allowed)})")
     return picked == "true" if layer.shape.field(item.field).kind == "bool" else picked
