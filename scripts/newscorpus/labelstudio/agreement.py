@@ -24,12 +24,19 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 from .. import schema
+from ..corpus import CorpusError, Layout, atomic_write_text, iter_lines, iter_manifest, read_text
+from ..repo import GitError, git
+from ..tables import markdown_table
+from ..texts import TEXTS
+from .client import annotator_of, download_project_tasks, read_export, run_reporting_errors, task_annotations, task_doc_id
 from .commands import DOUBLE_TITLE
+from .convert import ConversionError, annotation_fields, result_to_records
 
 Record = dict[str, Any]
 
@@ -48,26 +55,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 # --------------------------------------------------------------------------- scores
 
 
+def _f1(matched: int, a: int, b: int) -> float | None:
+    """Span F1 = 2 * matched / (spans of a + spans of b); None when neither side has a span."""
+    return None if a + b == 0 else 2 * matched / (a + b)
+
+
 @dataclass
 class SpanCounts:
-    """Counts for span F1 of one layer; F1 = 2 * matched / (spans of a + spans of b)."""
-
+    """Counts for span F1 of one layer."""
     a: int = 0
     b: int = 0
     exact: int = 0
     overlap: int = 0
 
-    @staticmethod
-    def _f1(matched: int, a: int, b: int) -> float | None:
-        return None if a + b == 0 else 2 * matched / (a + b)
-
-    @property
-    def exact_f1(self) -> float | None:
-        return self._f1(self.exact, self.a, self.b)
-
-    @property
-    def overlap_f1(self) -> float | None:
-        return self._f1(self.overlap, self.a, self.b)
+    def summary(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "exact_f1": _f1(self.exact, self.a, self.b),
+                "overlap_f1": _f1(self.overlap, self.a, self.b)}
 
 
 @dataclass
@@ -84,11 +87,8 @@ class PairScores:
         return {
             "annotators": list(self.annotators),
             "tasks": self.tasks,
-            "entities": {"a": self.entities.a, "b": self.entities.b,
-                         "exact_f1": self.entities.exact_f1, "overlap_f1": self.entities.overlap_f1},
-            "figures": {"a": self.figures.a, "b": self.figures.b,
-                        "exact_f1": self.figures.exact_f1, "overlap_f1": self.figures.overlap_f1,
-                        "fields_agree": None if matched == 0 else self.figure_fields_agree / matched},
+            "entities": self.entities.summary(),
+            "figures": {**self.figures.summary(), "fields_agree": None if matched == 0 else self.figure_fields_agree / matched},
             "stances": {"matched": len(self.polarity_pairs),
                         "polarity_cohen_kappa": cohen_kappa(self.polarity_pairs),
                         "polarity_krippendorff_alpha": krippendorff_alpha(self.polarity_pairs)},
@@ -127,27 +127,20 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> bool:
 
 def _match_spans(a: list[Record], b: list[Record], span: schema.Span, same: Any) -> tuple[int, int]:
     """(exact matches, overlap matches), each one-to-one; ``same`` says which records may match."""
-    exact_keys = Counter((r[span.start], r[span.end], same(r)) for r in a)
-    exact = 0
-    for r in b:
-        k = (r[span.start], r[span.end], same(r))
-        if exact_keys[k] > 0:
-            exact_keys[k] -= 1
-            exact += 1
-    used: set[int] = set()
+    keys_a, keys_b = (Counter((r[span.start], r[span.end], same(r)) for r in side) for side in (a, b))
+    exact = sum((keys_a & keys_b).values())
+    free = sorted(a, key=lambda r: (r[span.start], r[span.end]))
     overlap = 0
     for rb in sorted(b, key=lambda r: (r[span.start], r[span.end])):
-        for i, ra in enumerate(sorted(a, key=lambda r: (r[span.start], r[span.end]))):
-            if i not in used and same(ra) == same(rb) and _overlap(ra[span.start], ra[span.end], rb[span.start], rb[span.end]):
-                used.add(i)
-                overlap += 1
-                break
+        ra = next((ra for ra in free if same(ra) == same(rb)
+                   and _overlap(ra[span.start], ra[span.end], rb[span.start], rb[span.end])), None)
+        if ra is not None:
+            free.remove(ra)
+            overlap += 1
     return exact, overlap
 
 
 def _figure_fields_agree(a: list[Record], b: list[Record]) -> int:
-    from .convert import annotation_fields
-
     shape = schema.FIGURE
     span = shape.spans[0]
     fields = [f for f in annotation_fields(shape) if f != shape.id_field]
@@ -189,9 +182,6 @@ def score_pair(pair: PairScores, a: dict[str, list[Record]], b: dict[str, list[R
 
 def agreement(tasks: list[dict[str, Any]]) -> list[PairScores]:
     """Scores for every pair of annotators, pairs in sorted order."""
-    from .client import annotator_of, task_annotations, task_doc_id
-    from .convert import ConversionError, result_to_records
-
     pairs: dict[tuple[str, str], PairScores] = {}
     for task in tasks:
         doc_id = task_doc_id(task)
@@ -232,15 +222,11 @@ def _print_table(results: list[dict[str, Any]]) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.between is not None:
         return run_between(args)
-    from .client import run_reporting_errors
-    from .convert import ConversionError
 
     return run_reporting_errors(lambda: _run(args), ConversionError)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .client import download_project_tasks, read_export
-
     if args.export is not None:
         tasks = list(read_export(args.export))
     else:
@@ -256,18 +242,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-
 # --------------------------------------------------------------------------- two annotation folders
-#
-# ``newscorpus agreement --between A B``: the same span and polarity scores (``score_pair``) for two
-# folders laid out like annotations/ (entity_table.jsonl, entities/, figures/, stances/), read with
-# the corpus reader for the documents of the root's manifest, plus the metrics of
-# ``newscorpus evaluate`` with A taken as the reference: strict P/R/F1 of entities, figures and
-# stance tuples, and coreference (MUC, B3, CEAF-e) with entity-linking accuracy.
-#
-# The two sides name entities independently, so B's entity ids are first mapped to A's
-# (:func:`entity_mapping`); linking accuracy, stance holders and figures' measured entities are
-# compared after the mapping.  Coreference clusters do not depend on it.
 
 
 def read_folder(folder: Path, texts: dict[str, str]) -> tuple[list[Record], dict[str, dict[str, list[Record]]]]:
@@ -279,7 +254,6 @@ def read_folder(folder: Path, texts: dict[str, str]) -> tuple[list[Record], dict
     comparison reads (entity table: ``entity_id`` and ``name``; mentions: ``entity_id``); the first
     bad line raises ``CorpusError`` naming file, line and reason.
     """
-    from ..corpus import CorpusError, iter_lines
     from ..evaluate.predictions import check_record
 
     def read(path: Path, shape: schema.RecordShape | None, text: str, required: tuple[str, ...]) -> list[Record]:
@@ -363,8 +337,13 @@ def _provenance(layers: dict[str, dict[str, list[Record]]], key: str) -> dict[st
 
 
 def between(root: Path, a: Path, b: Path) -> dict[str, Any]:
-    """Agreement of folder ``b`` with folder ``a`` over the documents of ``root``'s manifest."""
-    from ..corpus import Layout, iter_manifest, read_text
+    """Agreement of folder ``b`` with folder ``a`` over the documents of ``root``'s manifest.
+
+    The span and polarity scores of :func:`score_pair`, plus the metrics of ``newscorpus evaluate``
+    with A as the reference (strict P/R/F1 of entities, figures and stance tuples; coreference with
+    entity-linking accuracy).  B's entity ids are first mapped to A's (:func:`entity_mapping`);
+    linking, stance holders and figures' measured entities are compared after the mapping.
+    """
     from ..evaluate import coreference, entities, figures, stances
 
     doc_ids = [m[schema.DOCUMENT.id_field] for m in iter_manifest(root)]
@@ -377,11 +356,13 @@ def between(root: Path, a: Path, b: Path) -> dict[str, Any]:
     pair = PairScores((str(a), str(b)))
     for d in doc_ids:
         score_pair(pair, {n: a_layers[n][d] for n in a_layers}, {n: b_layers[n][d] for n in b_layers})
+    def side(folder: Path, table: list[Record], layers: dict[str, dict[str, list[Record]]]) -> dict[str, Any]:
+        return {"folder": str(folder), "annotators": _provenance(layers, "annotator"),
+                "methods": _provenance(layers, "method"), "entities_in_table": len(table)}
+
     return {
-        "a": {"folder": str(a), "annotators": _provenance(a_layers, "annotator"), "methods": _provenance(a_layers, "method"),
-              "entities_in_table": len(a_table)},
-        "b": {"folder": str(b), "annotators": _provenance(b_raw, "annotator"), "methods": _provenance(b_raw, "method"),
-              "entities_in_table": len(b_table)},
+        "a": side(a, a_table, a_layers),
+        "b": side(b, b_table, b_raw),
         "documents": doc_ids,
         "spans_and_polarity": pair.summary(),
         "reference_scores": {
@@ -401,8 +382,6 @@ def between(root: Path, a: Path, b: Path) -> dict[str, Any]:
 
 
 def _guidelines_revision(root: Path) -> str | None:
-    from ..repo import GitError, git
-
     try:
         return git(root, "log", "-1", "--format=%H", "--", "annotations/GUIDELINES.md").strip() or None
     except (GitError, OSError):
@@ -410,10 +389,6 @@ def _guidelines_revision(root: Path) -> str | None:
 
 
 def run_between(args: argparse.Namespace) -> int:
-    from datetime import datetime, timezone
-
-    from ..corpus import CorpusError, atomic_write_text
-
     a, b = args.between
     try:
         result = between(Path(args.root), a, b)
@@ -444,9 +419,6 @@ def agreement_markdown(result: dict[str, Any] | None) -> str:
     ``None`` (no result file) says that no agreement study exists.  The prose that must go with
     the figures (who the annotators are, what the figures are not) is ``texts.TEXTS["agreement_caveat"]``.
     """
-    from ..tables import markdown_table
-    from ..texts import TEXTS
-
     if result is None:
         return "No agreement study: `annotations/agreement.json` does not exist.\n"
     s, ref = result["spans_and_polarity"], result["reference_scores"]

@@ -9,20 +9,19 @@ Two workflows (README, "Annotating in Label Studio"):
   of their own where each task collects N annotations; ``newscorpus agreement`` compares them.
 
 Re-pushing looks tasks up by doc_id and updates in place, so it never duplicates
-tasks or predictions.  A push validates the corpus first and refuses an invalid one
-before it talks to the server.
+tasks or predictions.  A push refuses an invalid corpus before it talks to the server.
 
-pull: a full JSON export, converted strictly (every span checked), merged three-way
-against the last sync (see ``sync.py``), written into a staging copy of the root
-and validated there, and shown as a per-layer diff.  Only ``--write`` moves the
-changed files into the root, and only when the export converted without error,
-the staging copy validated and there is no unresolved conflict.  The move is all or
-nothing (see :class:`FileSwap`).
+pull: a full JSON export, converted strictly, merged three-way against the last sync
+(``sync.py``), written into a staging copy of the root, validated there and shown as a
+diff.  Only ``--write`` moves the changed files into the root, and only when the export
+converted without error, the copy validated and no conflict is left; the move is all or
+nothing (:func:`_swap`).
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import shutil
@@ -34,8 +33,17 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import schema, texts
+from ..checks.registry import ERROR
 from ..corpus import CorpusError, Layout, canonical_record, new_file_mode, read_records, read_text, write_records
+from ..validate import validate_root
 from ..version import CORPUS_VERSION
+from .client import (LabelStudioError, annotator_of, connect, download_project_tasks, ensure_project, export_to_file,
+                     import_tasks, read_export, run_reporting_errors, task_annotations, task_doc_id)
+from .config import task_data
+from .convert import ConversionError, records_to_result, result_to_records
+from .serve import default_data_dir, serve
+from .sync import (DocState, ProjectKey, SyncState, SyncWriter, layer_hashes, merge_document, new_entity_rows, state_dir,
+                   state_path)
 
 DEFAULT_TITLE = texts.PRETTY_NAME
 """The review project's title; the same for every corpus version so a re-push finds the same project."""
@@ -43,6 +51,7 @@ DOUBLE_TITLE = f"{texts.PRETTY_NAME} (double annotation)"
 """The double-annotation project's title (Label Studio allows 50 characters)."""
 STAGING_PREFIX = "pull-"
 """A pull's staging folder in ``.labelstudio/``; one left by a killed pull is rolled back and removed by the next command."""
+JOURNAL = "journal.json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -83,14 +92,10 @@ def _at_least_two(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .client import run_reporting_errors
-
     return run_reporting_errors(lambda: int(args._ls_run(args)), CorpusError)
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from .serve import default_data_dir, serve
-
     data_dir = args.data_dir or default_data_dir()
     return serve(data_dir, args.port, args.log or data_dir / "server.log")
 
@@ -103,16 +108,8 @@ def _read(path: Path, layout: Layout) -> list[dict[str, Any]]:
     return read_records(path, shown_as=layout.relative(path))
 
 
-def _manifest(layout: Layout) -> list[dict[str, Any]]:
-    return _read(layout.manifest_path, layout)
-
-
-def _read_layer(layout: Layout, shape: schema.RecordShape, doc_id: str) -> list[dict[str, Any]]:
-    return _read(layout.layer_path(shape, doc_id), layout)
-
-
 def _local_layers(layout: Layout, doc_id: str) -> dict[str, list[dict[str, Any]]]:
-    return {shape.name: _read_layer(layout, shape, doc_id) for shape in schema.ANNOTATION_LAYERS}
+    return {shape.name: _read(layout.layer_path(shape, doc_id), layout) for shape in schema.ANNOTATION_LAYERS}
 
 
 # --------------------------------------------------------------------------- push
@@ -127,43 +124,31 @@ class PushReport:
 
 
 def _validation_errors(root: Path) -> list[str]:
-    from ..checks.registry import ERROR
-    from ..validate import validate_root
-
     return [f"{f.file}:{f.line or '-'}: {f.check}: {f.message}" for f in validate_root(root) if f.severity == ERROR]
-
-
-def _own_prediction(task: dict[str, Any], doc_id: str, report: PushReport) -> tuple[bool, dict[str, Any] | None]:
-    """(usable, this corpus version's prediction on the task, if any); several is refused."""
-    own = [p for p in task.get("predictions") or [] if isinstance(p, dict) and p.get("model_version") == CORPUS_VERSION]
-    if len(own) > 1:
-        ids = ", ".join(str(item.get("id")) for item in own)
-        report.refused.append(f"task {doc_id}: several predictions ({ids}) carry version {CORPUS_VERSION}; delete all but one")
-        return False, None
-    return True, own[0] if own else None
 
 
 def _update_task(ls: Any, task: dict[str, Any], doc_id: str, data: dict[str, Any], result: list[dict[str, Any]] | None,
                  report: PushReport) -> None:
-    """Bring an existing task up to date: its entity lists, and (review) its prediction."""
-    changed = False
-    if task.get("data") != data:
+    """Bring an existing task up to date: its entity lists, and (review) this corpus version's prediction;
+    a task with several such predictions is refused."""
+    changed = task.get("data") != data
+    if changed:
         ls.tasks.update(id=task["id"], data=data)
-        changed = True
     if result is not None:
-        usable, own = _own_prediction(task, doc_id, report)
-        if not usable:
+        own = [p for p in task.get("predictions") or [] if isinstance(p, dict) and p.get("model_version") == CORPUS_VERSION]
+        if len(own) > 1:
+            ids = ", ".join(str(item.get("id")) for item in own)
+            report.refused.append(f"task {doc_id}: several predictions ({ids}) carry version {CORPUS_VERSION}; "
+                                  "delete all but one")
             return
-        if own is None:
+        if not own:
             ls.predictions.create(task=task["id"], result=result, model_version=CORPUS_VERSION, score=1.0)
             changed = True
-        elif own.get("result") != result:
-            ls.predictions.update(id=own["id"], result=result, model_version=CORPUS_VERSION, score=1.0)
+        elif own[0].get("result") != result:
+            ls.predictions.update(id=own[0]["id"], result=result, model_version=CORPUS_VERSION, score=1.0)
             changed = True
-    if changed:
-        report.updated += 1
-    else:
-        report.unchanged += 1
+    report.updated += changed
+    report.unchanged += not changed
 
 
 def _configure(ls: Any, project_id: int, double: int | None) -> None:
@@ -187,11 +172,6 @@ def run_push(args: argparse.Namespace) -> int:
 
 
 def _push(args: argparse.Namespace) -> int:
-    from .client import connect, ensure_project, export_to_file, import_tasks, read_export, task_doc_id
-    from .config import task_data
-    from .convert import records_to_result
-    from .sync import DocState, ProjectKey, SyncState, SyncWriter, layer_hashes, state_path
-
     layout = Layout(args.root)
     invalid = _validation_errors(args.root)
     if invalid:
@@ -200,10 +180,10 @@ def _push(args: argparse.Namespace) -> int:
         more = f" ({len(invalid) - 20} more)" if len(invalid) > 20 else ""
         raise CorpusError(f"the corpus has {len(invalid)} validation errors{more}; fix them (newscorpus validate) "
                           "before pushing; nothing was sent")
-    docs = _manifest(layout)
+    docs = _read(layout.manifest_path, layout)
     table = _read(layout.entity_table_path, layout)
     title = args.title or (DEFAULT_TITLE if args.double is None else DOUBLE_TITLE)
-    conn, ls = connect()
+    url, ls = connect()
     project, created = ensure_project(ls, title)
     existing: dict[str, dict[str, Any]] = {}
     if not created:
@@ -211,9 +191,8 @@ def _push(args: argparse.Namespace) -> int:
             for task in read_export(export_to_file(ls, project.id, Path(tmp))):
                 existing.setdefault(task_doc_id(task), task)
     review = args.double is None
-    key = ProjectKey(conn.url, int(project.id), title)
-    old_state = SyncState(state_path(args.root)) if review else None
-    writer = SyncWriter(state_path(args.root), key, old_state) if review else None
+    key = ProjectKey(url, int(project.id), title)
+    writer = SyncWriter(state_path(args.root), key, SyncState(state_path(args.root))) if review else None
     report = PushReport()
     pending: list[tuple[dict[str, Any], DocState]] = []
     try:
@@ -234,19 +213,18 @@ def _push(args: argparse.Namespace) -> int:
             else:
                 _update_task(ls, task, doc_id, data, result, report)
         task_ids = import_tasks(ls, int(project.id), [t for t, _ in pending]) if pending else []
-        for task_id, (_, state) in zip(task_ids, pending):
-            if writer is not None:
-                # The base of a newly pushed document is what was pushed; documents pushed before keep
-                # theirs, so a local edit since then still meets an annotator's edit as a conflict.
-                writer.add(DocState(state.doc_id, int(task_id), state.hashes))
         report.imported = len(task_ids)
         _configure(ls, int(project.id), args.double)
         if writer is not None:
+            # The base of a newly pushed document is what was pushed; documents pushed before keep
+            # theirs, so a local edit since then still meets an annotator's edit as a conflict.
+            for task_id, (_, state) in zip(task_ids, pending):
+                state.task_id = int(task_id)
+                writer.add(state)
             writer.commit()
-    except BaseException:
+    finally:
         if writer is not None:
-            writer.abort()
-        raise
+            writer.abort()  # after commit: nothing left to remove
     verb = "created" if created else "found"
     what = "gold as predictions" if review else f"texts only, {args.double} annotations per task"
     print(f"project {title!r} (id {project.id}, {verb}); {what}: {report.imported} tasks imported, "
@@ -265,10 +243,6 @@ class PullRefused(Exception):
 
 def choose_annotator(tasks: list[dict[str, Any]], wanted: str | None) -> str | None:
     """Whose work to pull: the one given, or the only one; several and no choice is refused."""
-    from .client import annotator_of
-
-    from .client import task_annotations
-
     counts = Counter(annotator_of(a) for t in tasks for a in task_annotations(t))
     listing = ", ".join(f"{who} ({n} tasks)" for who, n in sorted(counts.items()))
     if wanted is not None:
@@ -283,8 +257,6 @@ def choose_annotator(tasks: list[dict[str, Any]], wanted: str | None) -> str | N
 def _staging_copy(root: Path) -> Path:
     """A folder in ``.labelstudio/`` holding ``root/``, a copy of corpus/ and annotations/ made of hard
     links: cheap, and files replaced in it (by atomic writes) never touch the originals."""
-    from .sync import state_dir
-
     state_dir(root).mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=state_dir(root)))
     layout = Layout(root)
@@ -299,8 +271,8 @@ def _staging_copy(root: Path) -> Path:
     return staging
 
 
-class FileSwap:
-    """Moves staged files into the root all or nothing.
+def _swap(root: Path, staging: Path, moves: list[tuple[Path, Path]]) -> None:
+    """Move staged files into the root all or nothing.
 
     Before the first rename, every file about to be replaced gets a hard link in the
     staging folder's ``backup/`` and a journal lists the targets; the journal is removed
@@ -309,67 +281,56 @@ class FileSwap:
     ls`` command (:func:`recover_interrupted_pull`) restores the targets from it, so a
     pull is either wholly in the root or not at all.
     """
+    backup = staging / "backup"
+    backup.mkdir(exist_ok=True)
+    entries = []
+    for number, (_, target) in enumerate(moves):
+        kept = backup / str(number)
+        existed = target.is_file()
+        if existed:
+            try:
+                os.link(target, kept)
+            except OSError:
+                shutil.copy2(target, kept)
+        entries.append({"target": str(target.relative_to(root)), "backup": kept.name if existed else None})
+    with (staging / JOURNAL).open("w", encoding="utf-8") as handle:
+        json.dump(entries, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        for source, target in moves:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+    except BaseException:
+        _roll_back(root, staging)
+        raise
+    (staging / JOURNAL).unlink()
 
-    JOURNAL = "journal.json"
 
-    def __init__(self, root: Path, staging: Path) -> None:
-        self.root, self.staging = root, staging
-        self.journal = staging / self.JOURNAL
-
-    def run(self, moves: list[tuple[Path, Path]]) -> None:
-        backup = self.staging / "backup"
-        backup.mkdir(exist_ok=True)
-        entries = []
-        for number, (_, target) in enumerate(moves):
-            kept = backup / str(number)
-            existed = target.is_file()
-            if existed:
-                try:
-                    os.link(target, kept)
-                except OSError:
-                    shutil.copy2(target, kept)
-            entries.append({"target": str(target.relative_to(self.root)), "backup": kept.name if existed else None})
-        with self.journal.open("w", encoding="utf-8") as handle:
-            json.dump(entries, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            for source, target in moves:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(source, target)
-        except BaseException:
-            self.roll_back()
-            raise
-        self.journal.unlink()
-
-    def roll_back(self) -> bool:
-        """Put back every target the journal lists; False when there is no journal (nothing was moved)."""
-        try:
-            entries = json.loads(self.journal.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return False
-        except ValueError:
-            return False  # the journal itself was cut short: no rename had started
-        for entry in entries:
-            target = self.root / entry["target"]
-            if entry["backup"] is None:
-                target.unlink(missing_ok=True)  # a file this pull created
-            elif (self.staging / "backup" / entry["backup"]).exists():
-                os.replace(self.staging / "backup" / entry["backup"], target)
-        self.journal.unlink()
-        return True
+def _roll_back(root: Path, staging: Path) -> bool:
+    """Put back every target the journal lists; False when there is no journal (nothing was moved)."""
+    try:
+        entries = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return False  # no journal, or one cut short: no rename had started
+    for entry in entries:
+        target = root / entry["target"]
+        if entry["backup"] is None:
+            target.unlink(missing_ok=True)  # a file this pull created
+        elif (staging / "backup" / entry["backup"]).exists():
+            os.replace(staging / "backup" / entry["backup"], target)
+    (staging / JOURNAL).unlink()
+    return True
 
 
 def recover_interrupted_pull(root: Path) -> None:
     """Roll back and remove what a killed pull left in ``.labelstudio/`` (staging folders, temp files)."""
-    from .sync import state_dir, state_path
-
     folder = state_dir(root)
     if not folder.is_dir():
         return
     for staging in sorted(folder.glob(f"{STAGING_PREFIX}*")):
         if staging.is_dir():
-            if FileSwap(root, staging).roll_back():
+            if _roll_back(root, staging):
                 print(f"note: an interrupted pull was rolled back ({staging.name}); the corpus is as it was before it",
                       file=sys.stderr)
             shutil.rmtree(staging, ignore_errors=True)
@@ -385,12 +346,9 @@ def format_change(change: Any) -> str:
     """One diff line: + added, - removed, ~ changed with old -> new per field."""
     shape = schema.shape_by_name(change.layer)
     head = f"{change.layer} {change.doc_id} {change.record_id}"
-    if change.kind == "added":
-        span = shape.spans[0]
-        return f"+ {head} {_show(change.new[span.text])}"
-    if change.kind == "removed":
-        span = shape.spans[0]
-        return f"- {head} {_show(change.old[span.text])}"
+    if change.kind != "changed":
+        sign, record = ("+", change.new) if change.kind == "added" else ("-", change.old)
+        return f"{sign} {head} {_show(record[shape.spans[0].text])}"
     old, new = canonical_record(shape, change.old), canonical_record(shape, change.new)
     parts = [f"{name}: {_show(old.get(name))} -> {_show(new.get(name))}" for name in change.fields]
     return f"~ {head} " + "; ".join(parts)
@@ -408,8 +366,6 @@ class PullSummary:
 
 
 def _select_annotation(task: dict[str, Any], doc_id: str, annotator: str) -> dict[str, Any] | None:
-    from .client import annotator_of, task_annotations
-
     mine = [a for a in task_annotations(task) if annotator_of(a) == annotator]
     if len(mine) > 1:
         ids = ", ".join(str(a.get("id")) for a in mine)
@@ -420,10 +376,6 @@ def _select_annotation(task: dict[str, Any], doc_id: str, annotator: str) -> dic
 def _pull_task(task: dict[str, Any], layout: Layout, staging: Layout, doc_ids: set[str], annotator: str,
                force: bool, state: Any, known_entities: set[str], writer: Any, out: TextIO,
                summary: PullSummary) -> None:
-    from .client import task_doc_id
-    from .convert import ConversionError, result_to_records
-    from .sync import DocState, merge_document, new_entity_rows
-
     doc_id = task_doc_id(task)
     if doc_id not in doc_ids:
         raise PullRefused(f"task {doc_id}: no such document in corpus/manifest.jsonl")
@@ -447,7 +399,7 @@ def _pull_task(task: dict[str, Any], layout: Layout, staging: Layout, doc_ids: s
     summary.conflicts += merged.conflicts
     summary.local_only += merged.local_only
     for shape in schema.ANNOTATION_LAYERS:
-        if shape.name in merged.changed_layers():
+        if any(change.layer == shape.name for change in merged.changes):
             path = staging.layer_path(shape, doc_id)
             write_records(path, shape, merged.layers[shape.name])
             summary.written.append(path.relative_to(staging.root))
@@ -461,15 +413,10 @@ def _pull_task(task: dict[str, Any], layout: Layout, staging: Layout, doc_ids: s
         writer.add(DocState(doc_id, task_id if type(task_id) is int else None, merged.new_base))
 
 
-def _entity_ids(layout: Layout) -> set[str]:
-    return {record["entity_id"] for record in _read(layout.entity_table_path, layout)}
-
-
 def _print_summary(summary: PullSummary, annotator: str, out: TextIO) -> None:
-    parts = []
-    for shape in schema.ANNOTATION_LAYERS:
-        c = summary.counts
-        parts.append(f"{shape.name} +{c[(shape.name, 'added')]} -{c[(shape.name, 'removed')]} ~{c[(shape.name, 'changed')]}")
+    c = summary.counts
+    parts = [f"{layer} +{c[(layer, 'added')]} -{c[(layer, 'removed')]} ~{c[(layer, 'changed')]}"
+             for layer in (shape.name for shape in schema.ANNOTATION_LAYERS)]
     print(f"pulled {annotator}: " + ", ".join(parts) + f", {schema.ENTITY.name} +{len(summary.new_entities)}", file=out)
     if summary.local_only:
         print(f"kept {summary.local_only} records changed only locally since the last sync", file=out)
@@ -480,11 +427,6 @@ def _print_summary(summary: PullSummary, annotator: str, out: TextIO) -> None:
 
 def _lock(root: Path) -> Any:
     """An exclusive lock on ``.labelstudio/lock`` for the length of a push or pull; a second one is refused."""
-    import fcntl
-
-    from .client import LabelStudioError
-    from .sync import state_dir
-
     state_dir(root).mkdir(parents=True, exist_ok=True)
     handle = (state_dir(root) / "lock").open("a")
     try:
@@ -506,8 +448,6 @@ def pull_from_tasks(root: Path, tasks: list[dict[str, Any]], key: Any, *, annota
 
 def _pull(root: Path, tasks: list[dict[str, Any]], key: Any, *, annotator: str | None, write: bool,
           force: bool, out: TextIO, err: TextIO) -> int:
-    from .client import LabelStudioError, task_doc_id
-    from .sync import SyncState, SyncWriter, state_path
 
     layout = Layout(root)
     try:
@@ -518,18 +458,18 @@ def _pull(root: Path, tasks: list[dict[str, Any]], key: Any, *, annotator: str |
     if who is None:
         print("nothing to pull: no annotations in the project", file=out)
         return 0
-    doc_ids = {d["doc_id"] for d in _manifest(layout)}
-    state = SyncState(state_path(root))
-    foreign = state.project is not None and not state.matches(key)
-    if foreign:
+    doc_ids = {d["doc_id"] for d in _read(layout.manifest_path, layout)}
+    state: Any = SyncState(state_path(root))
+    if state.project is not None and not state.matches(key):
         print(f"note: {state_path(root)} belongs to another project; pulling without a base and leaving it as it is", file=err)
-    usable_state = None if foreign else state
+        state = None
     staging_dir = _staging_copy(root)
-    writer = None if foreign else SyncWriter(state_path(root), key, usable_state)
+    writer = None if state is None else SyncWriter(state_path(root), key, state)
     summary = PullSummary()
     try:
         staging = Layout(staging_dir / "root")
-        known = _entity_ids(layout)
+        table = _read(layout.entity_table_path, layout)
+        known = {record["entity_id"] for record in table}
         seen: set[str] = set()
         for task in tasks:
             try:
@@ -537,11 +477,10 @@ def _pull(root: Path, tasks: list[dict[str, Any]], key: Any, *, annotator: str |
                 if doc_id in seen:
                     raise PullRefused(f"task {doc_id}: two tasks carry this doc_id; delete the duplicate in Label Studio")
                 seen.add(doc_id)
-                _pull_task(task, layout, staging, doc_ids, who, force, usable_state, known, writer, out, summary)
+                _pull_task(task, layout, staging, doc_ids, who, force, state, known, writer, out, summary)
             except (PullRefused, LabelStudioError) as exc:
                 summary.errors.append(str(exc))
         if summary.new_entities:
-            table = _read(layout.entity_table_path, layout)
             write_records(staging.entity_table_path, schema.ENTITY, table + summary.new_entities)
             summary.written.append(staging.entity_table_path.relative_to(staging.root))
         _print_summary(summary, who, out)
@@ -571,7 +510,7 @@ def _pull(root: Path, tasks: list[dict[str, Any]], key: Any, *, annotator: str |
             moves.append((writer.finish(), state_path(root)))
         for source, _ in moves:
             os.chmod(source, mode)
-        FileSwap(root, staging_dir).run(moves)
+        _swap(root, staging_dir, moves)
         print(f"wrote {len(summary.written)} files", file=out)
         return 0
     finally:
@@ -581,14 +520,11 @@ def _pull(root: Path, tasks: list[dict[str, Any]], key: Any, *, annotator: str |
 
 
 def run_pull(args: argparse.Namespace) -> int:
-    from .client import download_project_tasks, read_export
-    from .sync import ProjectKey, SyncState, state_path
-
     if args.export is not None:
         tasks = list(read_export(args.export))
         header = SyncState(state_path(args.root)).project or {}
         key = ProjectKey(str(header.get("url", "")), int(header.get("project_id", 0)), str(header.get("title", args.title)))
-        return pull_from_tasks(args.root, tasks, key, annotator=args.annotator, write=args.write, force=args.force)
-    conn, project_id, tasks = download_project_tasks(args.title, hint="; run `newscorpus ls push` first")
-    key = ProjectKey(conn.url, project_id, args.title)
+    else:
+        url, project_id, tasks = download_project_tasks(args.title, hint="; run `newscorpus ls push` first")
+        key = ProjectKey(url, project_id, args.title)
     return pull_from_tasks(args.root, tasks, key, annotator=args.annotator, write=args.write, force=args.force)

@@ -34,25 +34,19 @@ STANCE_REGION_LABEL = "stance evidence"
 """The one label of the stance control: a stance region marks its evidence span;
 polarity, target and attribution are per-region choices, not region labels."""
 
-APPROXIMATE_CHOICES = ("true", "false")
-"""Choice values of the per-region ``approximate`` control; a missing choice reads as false."""
 APPROXIMATE_HINTS = {
     "true": "the text marks the figure as approximate, or it could only be resolved approximately",
     "false": "the figure is stated exactly",
 }
-"""Hover hints of the ``approximate`` choices.  Label Studio's editor reads a ``hint`` of
-"true"/"false" as a boolean and refuses to render the whole config, so a hint is never a bare
-boolean word."""
+"""The choices of the per-region ``approximate`` control (a missing choice reads as false) and their
+hover hints.  Label Studio's editor reads a ``hint`` of "true"/"false" as a boolean and refuses to
+render the whole config, so a hint is never a bare boolean word."""
 
 NEW_ENTITY_FIELD = "new_entity_id"
 """A mention's per-region text box for an entity the list does not have yet; not a record field:
 on pull its value becomes the mention's ``entity_id`` and a new entity-table row."""
 NEW_ENTITY_DESCRIPTION = ("only for an entity missing from the list above: type a new id "
                           "(lowercase words joined by hyphens, e.g. sergey-lavrov); the pull adds it to the entity table")
-
-CHOICE_KINDS = ("choices", "entity", "entities")
-"""Per-region kinds whose results are choices; every stored choice is ``"<field>: <value>"`` (see
-:func:`stored_choice`), so Label Studio's side panel, which prints only "Choices: ...", names the field."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +126,8 @@ def per_region_control(layer: LayerControls, item: PerRegion) -> str:
 
 
 def stored_choice(field: str, value: str) -> str:
-    """What a choice result stores (the Choice's ``alias``): the field name, then the value."""
+    """What a choice result stores (the Choice's ``alias``): the field name, then the value, so Label Studio's
+    side panel, which prints only "Choices: ...", names the field."""
     return f"{field}: {value}"
 
 
@@ -155,18 +150,13 @@ def _label_inventory(layer: LayerControls) -> list[tuple[str, str]]:
 def _choice_values(item: PerRegion) -> list[tuple[str, str]]:
     if item.inventory is not None:
         return [(label.name, label.definition) for label in item.inventory.labels]
-    return [(value, APPROXIMATE_HINTS[value]) for value in APPROXIMATE_CHOICES]
-
-
-def field_description(layer: LayerControls, item: PerRegion) -> str:
-    if item.kind == "new_entity":
-        return NEW_ENTITY_DESCRIPTION
-    return layer.shape.field(item.field).description
+    return list(APPROXIMATE_HINTS.items())
 
 
 def _per_region_tuple(layer: LayerControls, item: PerRegion) -> tuple:
     name = per_region_control(layer, item)
-    header = ("Header", {"value": ui_text(f"{item.field}: {field_description(layer, item)}"), "size": "6"}, ())
+    description = NEW_ENTITY_DESCRIPTION if item.kind == "new_entity" else layer.shape.field(item.field).description
+    header = ("Header", {"value": ui_text(f"{item.field}: {description}"), "size": "6"}, ())
     common = {"name": name, "toName": TEXT_NAME, "perRegion": "true"}
     if item.kind == "choices":
         children = tuple(("Choice", {"value": value, "alias": stored_choice(item.field, value), "hint": ui_text(hint)}, ())
@@ -227,7 +217,7 @@ def labeling_config() -> str:
 
 
 def label_interface() -> "LabelInterface":
-    """The parsed config, for validating results with the SDK (tests and push; never per region on pull)."""
+    """The parsed config, for validating results with the SDK (the converter checks pulled results itself)."""
     from label_studio_sdk.label_interface import LabelInterface
 
     return LabelInterface(labeling_config())

@@ -40,9 +40,6 @@ class ConversionError(ValueError):
     """A Label Studio result or a native record that cannot be converted; names task and region."""
 
     def __init__(self, doc_id: str, region_id: str | None, problem: str) -> None:
-        self.doc_id = doc_id
-        self.region_id = region_id
-        self.problem = problem
         where = f"task {doc_id}" + (f", region {region_id}" if region_id is not None else "")
         super().__init__(f"{where}: {problem}")
 
@@ -75,15 +72,6 @@ _NEW_ENTITY = next(item for item in config.ENTITY_LAYER.per_region if item.kind 
 _MENTION_ENTITY = next(item for item in config.ENTITY_LAYER.per_region if item.kind == "entity")
 
 
-def _allowed_choices(item: PerRegion) -> frozenset[str] | None:
-    if item.kind != "choices":
-        return None
-    return frozenset(item.inventory.names if item.inventory else config.APPROXIMATE_CHOICES)
-
-
-_ALLOWED: dict[str, frozenset[str] | None] = {name: _allowed_choices(item) for name, (_, item) in _PER_REGION.items()}
-
-
 # --------------------------------------------------------------------------- native -> Label Studio
 
 
@@ -99,9 +87,12 @@ def _regions_of(doc_id: str, layer: LayerControls, record: Record) -> list[dict[
     span = layer.shape.spans[0]
     rid = record[layer.shape.id_field]
     value = {"start": record[span.start], "end": record[span.end], "text": record[span.text]}
+
+    def result(name: str, kind: str, key: str, given: list[Any]) -> dict[str, Any]:
+        return {"id": rid, "from_name": name, "to_name": config.TEXT_NAME, "type": kind, "value": {**value, key: given}}
+
     label = record[layer.label_field] if layer.label_field else config.STANCE_REGION_LABEL
-    out = [{"id": rid, "from_name": layer.control, "to_name": config.TEXT_NAME, "type": "labels",
-            "value": {**value, "labels": [label]}}]
+    out = [result(layer.control, "labels", "labels", [label])]
     for item in layer.per_region:
         if item.kind == "new_entity":
             continue  # gold mentions name entities of the table; the box is for annotators' new ones
@@ -113,8 +104,7 @@ def _regions_of(doc_id: str, layer: LayerControls, record: Record) -> list[dict[
                 raise ConversionError(doc_id, rid, f"field {item.field!r} is missing or null")
             continue
         if item.kind == "textarea":
-            out.append({"id": rid, "from_name": name, "to_name": config.TEXT_NAME, "type": "textarea",
-                        "value": {**value, "text": [_format_textarea(field, raw)]}})
+            out.append(result(name, "textarea", "text", [_format_textarea(field, raw)]))
             continue
         if item.kind == "entities":
             values = list(raw)
@@ -124,8 +114,7 @@ def _regions_of(doc_id: str, layer: LayerControls, record: Record) -> list[dict[
             values = ["true" if raw else "false"]
         else:
             values = [raw]
-        out.append({"id": rid, "from_name": name, "to_name": config.TEXT_NAME, "type": "choices",
-                    "value": {**value, "choices": [config.stored_choice(item.field, v) for v in values]}})
+        out.append(result(name, "choices", "choices", [config.stored_choice(item.field, v) for v in values]))
     return out
 
 
@@ -152,13 +141,6 @@ class _Region:
         self.text = self.label = ""
         self.values: dict[str, Any] = {}
         self.attached: list[tuple[str, Any, Any]] = []  # (per-region control, start, end), checked once the label is known
-
-
-def _value_object(doc_id: str, rid: str, name: str, item: dict[str, Any]) -> dict[str, Any]:
-    value = item.get("value")
-    if not isinstance(value, dict):
-        raise ConversionError(doc_id, rid, f"result from {name!r} has no value object")
-    return value
 
 
 def _one(doc_id: str, rid: str, control: str, items: Any, what: str) -> str:
@@ -188,8 +170,7 @@ def _per_region_value(doc_id: str, rid: str, name: str, layer: LayerControls, it
         raw = _one(doc_id, rid, name, value.get("text"), "text")
         if item.kind == "new_entity":
             return _entity_id(doc_id, rid, name, raw.strip())
-        kind = layer.shape.field(item.field).kind
-        if kind == "float":
+        if layer.shape.field(item.field).kind == "float":
             try:
                 return float(raw)
             except ValueError:
@@ -203,8 +184,8 @@ def _per_region_value(doc_id: str, rid: str, name: str, layer: LayerControls, it
     picked = _unstored(doc_id, rid, name, item, _one(doc_id, rid, name, choices, "choice"))
     if item.kind == "entity":
         return _entity_id(doc_id, rid, name, picked)
-    allowed = _ALLOWED[name]
-    if allowed is not None and picked not in allowed:
+    allowed = item.inventory.names if item.inventory else list(config.APPROXIMATE_HINTS)
+    if picked not in allowed:
         raise ConversionError(doc_id, rid, f"{name}: unknown choice {_short(picked)} (allowed: {sorted(allowed)})")
     return picked == "true" if layer.shape.field(item.field).kind == "bool" else picked
 
@@ -218,7 +199,9 @@ def _add_result(doc_id: str, text: str, item: Any, regions: dict[str, _Region]) 
     if not isinstance(rid, str) or not rid:
         raise ConversionError(doc_id, None, f"result from {name!r} has no region id (id {_short(rid)})")
     region = regions.setdefault(rid, _Region())
-    value = _value_object(doc_id, rid, name, item)
+    value = item.get("value")
+    if not isinstance(value, dict):
+        raise ConversionError(doc_id, rid, f"result from {name!r} has no value object")
     if name in config.LAYER_BY_CONTROL:
         layer = config.LAYER_BY_CONTROL[name]
         if region.layer is not None:
@@ -264,29 +247,25 @@ def _record(doc_id: str, rid: str, region: _Region) -> tuple[LayerControls, Reco
         if picked is None and new_id is not None:
             values[_MENTION_ENTITY.field] = new_id
     shape, span = layer.shape, layer.shape.spans[0]
+    values.update({shape.id_field: rid, span.start: region.start, span.end: region.end, span.text: region.text})
+    if layer.label_field:
+        values[layer.label_field] = region.label
     record: Record = {}
     for field in annotation_fields(shape):
-        if field == shape.id_field:
-            record[field] = rid
-        elif field in (span.start, span.end, span.text):
-            record[field] = {span.start: region.start, span.end: region.end, span.text: region.text}[field]
-        elif field == layer.label_field:
-            record[field] = region.label
-        elif field in values:
+        kind = shape.field(field).kind
+        if field in values:
             record[field] = values[field]
+        elif kind == "bool":
+            record[field] = False
+        elif kind == "string_list":
+            record[field] = []
+        elif shape.field(field).nullable:
+            record[field] = None
         else:
-            kind = shape.field(field)
-            if kind.kind == "bool":
-                record[field] = False
-            elif kind.kind == "string_list":
-                record[field] = []
-            elif kind.nullable:
-                record[field] = None
-            else:
-                control = next((config.per_region_control(layer, i) for i in layer.per_region if i.field == field), field)
-                hint = f" (pick one from the list, or type a new id in {config.per_region_control(layer, _NEW_ENTITY)})" \
-                    if layer is config.ENTITY_LAYER and field == _MENTION_ENTITY.field else ""
-                raise ConversionError(doc_id, rid, f"{control}: required value {field!r} is missing{hint}")
+            control = next((config.per_region_control(layer, i) for i in layer.per_region if i.field == field), field)
+            hint = f" (pick one from the list, or type a new id in {config.per_region_control(layer, _NEW_ENTITY)})" \
+                if layer is config.ENTITY_LAYER and field == _MENTION_ENTITY.field else ""
+            raise ConversionError(doc_id, rid, f"{control}: required value {field!r} is missing{hint}")
     return layer, record
 
 

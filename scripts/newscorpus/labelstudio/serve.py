@@ -15,6 +15,7 @@ Contract:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -22,7 +23,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Mapping
@@ -109,12 +109,10 @@ def wait_for_health(url: str, process: subprocess.Popen, log_path: Path, timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise LabelStudioError(f"label-studio exited with code {process.returncode}; see {log_path}")
-        try:
+        with contextlib.suppress(OSError):  # not up yet (URLError, refused, timed out)
             with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            pass
         time.sleep(0.3)
     raise LabelStudioError(f"label-studio did not answer {url}/health within {timeout_s:.0f} s; see {log_path}")
 
@@ -126,11 +124,9 @@ def stop(process: subprocess.Popen, timeout_s: float = STOP_TIMEOUT_S) -> None:
             os.killpg(process.pid, sig)
         except ProcessLookupError:
             return
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=timeout_s)
             return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def _credentials() -> tuple[str, str, str]:
@@ -146,14 +142,6 @@ def _credentials() -> tuple[str, str, str]:
     return values[USERNAME_ENV], values[PASSWORD_ENV], values[KEY_ENV]
 
 
-class _Stop(Exception):
-    pass
-
-
-def _raise_stop(signum: int, frame: object) -> None:
-    raise _Stop
-
-
 def serve(data_dir: Path, port: int, log_path: Path) -> int:
     """Start the server, say where it is, and run until Ctrl-C or SIGTERM; then stop it and return 0."""
     username, password, token = _credentials()
@@ -164,7 +152,7 @@ def serve(data_dir: Path, port: int, log_path: Path) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     url = f"http://{HOST}:{port}"
     first = not any(data_dir.glob("*.sqlite3"))
-    previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, signal.default_int_handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     process = None
     try:
         process = start(binary, port, server_env(data_dir, username, password, token), log_path, data_dir)
@@ -176,7 +164,7 @@ def serve(data_dir: Path, port: int, log_path: Path) -> int:
         code = process.wait()
         print(f"error: label-studio exited with code {code}; see {log_path}", file=sys.stderr)
         return 1
-    except _Stop:
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (raised the same way)
         print("stopping Label Studio ...", flush=True)
         return 0
     finally:

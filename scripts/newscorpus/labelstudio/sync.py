@@ -8,12 +8,10 @@ changed on both sides since the base is a conflict, which a pull reports and doe
 not overwrite without ``--force``.  A document with no base (never synced) takes
 local as its base: every difference is a Label Studio change.
 
-The ``.labelstudio/`` folder is the Label Studio round trip's own: it also holds a
-pull's staging folder while the pull runs.  It is ignored by git (``.gitignore``),
-so a push never makes ``newscorpus release`` refuse a dirty tree, and no tool that
-globs ``annotations/`` ever mistakes it for annotations; it holds no URL token or
-key.  It is read through an index of byte offsets per document and written by
-streaming, so a pull over many documents never holds the whole state in memory.
+The ``.labelstudio/`` folder (also a pull's staging folder) is ignored by git, so a push
+never makes ``newscorpus release`` refuse a dirty tree; it holds no token or key.  The
+state is read through an index of byte offsets per document and written by streaming,
+so it is never held in memory whole.
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ import json
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -34,7 +32,6 @@ from .convert import Record, annotation_fields
 
 STATE_DIR = ".labelstudio"
 STATE_NAME = "sync.jsonl"
-LAYER_SHAPES: tuple[schema.RecordShape, ...] = schema.ANNOTATION_LAYERS
 
 
 def state_dir(root: Path) -> Path:
@@ -65,15 +62,11 @@ def record_hash(shape: schema.RecordShape, record: Record) -> str:
 def layer_hashes(layers: dict[str, list[Record]]) -> dict[str, dict[str, str]]:
     return {
         shape.name: {r[shape.id_field]: record_hash(shape, r) for r in layers.get(shape.name, [])}
-        for shape in LAYER_SHAPES
+        for shape in schema.ANNOTATION_LAYERS
     }
 
 
 # --------------------------------------------------------------------------- state file
-
-
-class SyncStateError(LabelStudioError):
-    """The sync-state file cannot be read; the message names the file and line and what to do."""
 
 
 @dataclass(frozen=True)
@@ -83,9 +76,6 @@ class ProjectKey:
     url: str
     project_id: int
     title: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {"url": self.url, "project_id": self.project_id, "title": self.title}
 
 
 @dataclass
@@ -132,9 +122,10 @@ class SyncState:
         except OSError as exc:
             raise self._error(None, f"cannot be read ({exc.strerror})") from None
 
-    def _error(self, line_no: int | None, problem: str) -> SyncStateError:
+    def _error(self, line_no: int | None, problem: str) -> LabelStudioError:
+        """The file cannot be read: an error naming the file, the line and what to do."""
         where = f"{self.path}" + (f":{line_no}" if line_no else "")
-        return SyncStateError(f"{where}: the Label Studio sync state {problem}; delete the file to pull without a "
+        return LabelStudioError(f"{where}: the Label Studio sync state {problem}; delete the file to pull without a "
                               "base (every difference then counts as a Label Studio change)")
 
     def _index(self, line_no: int, raw: bytes, offset: int) -> None:
@@ -159,7 +150,7 @@ class SyncState:
         self._offsets[doc_id] = offset
 
     def matches(self, key: ProjectKey) -> bool:
-        return self.project == key.as_json()
+        return self.project == asdict(key)
 
     def doc_ids(self) -> list[str]:
         return list(self._offsets)
@@ -180,14 +171,13 @@ class SyncWriter:
 
     def __init__(self, path: Path, key: ProjectKey, old: SyncState | None) -> None:
         self.path = path
-        self.key = key
         self.old = old if old is not None and old.matches(key) else None
         self._seen: set[str] = set()
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, self._tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.fchmod(fd, new_file_mode())
         self._handle = os.fdopen(fd, "w", encoding="utf-8")
-        self._handle.write(json.dumps({"project": key.as_json()}, sort_keys=True) + "\n")
+        self._handle.write(json.dumps({"project": asdict(key)}, sort_keys=True) + "\n")
 
     def add(self, doc: DocState) -> None:
         self._seen.add(doc.doc_id)
@@ -198,9 +188,7 @@ class SyncWriter:
         if self.old is not None:
             for doc_id in self.old.doc_ids():
                 if doc_id not in self._seen:
-                    doc = self.old.get(doc_id)
-                    assert doc is not None
-                    self._handle.write(doc.as_line())
+                    self._handle.write(self.old.get(doc_id).as_line())  # type: ignore[union-attr]
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self._handle.close()
@@ -218,13 +206,9 @@ class SyncWriter:
 # --------------------------------------------------------------------------- ids of regions drawn in Label Studio
 
 
-def id_prefix(shape: schema.RecordShape) -> str:
-    """The corpus's id prefix of a layer: the first letter of its id field (m-, f-, s-)."""
-    return shape.id_field[0]
-
-
 def _id_number(shape: schema.RecordShape, rid: str) -> int | None:
-    match = re.fullmatch(rf"{re.escape(id_prefix(shape))}-(\d+)", rid)
+    """The number of a corpus id (``m-007``: the first letter of the layer's id field, then digits)."""
+    match = re.fullmatch(rf"{re.escape(shape.id_field[0])}-(\d+)", rid)
     return int(match.group(1)) if match else None
 
 
@@ -250,7 +234,7 @@ def assign_ids(shape: schema.RecordShape, local: list[Record], remote: list[Reco
     for record in sorted(drawn, key=lambda r: sort_key(shape, {**r, shape.id_field: ""})):
         same = missing.pop(record_hash(shape, {**record, shape.id_field: ""}), None)
         if same is None:
-            same, next_number = f"{id_prefix(shape)}-{next_number:03d}", next_number + 1
+            same, next_number = f"{shape.id_field[0]}-{next_number:03d}", next_number + 1
         renamed[id(record)] = same
     return [{**r, shape.id_field: renamed[id(r)]} if id(r) in renamed else r for r in remote]
 
@@ -293,14 +277,6 @@ class DocMerge:
     new_base: dict[str, dict[str, str]] = field(default_factory=dict)
     """The base for the next pull: Label Studio's state, except unresolved conflicts keep theirs."""
 
-    def changed_layers(self) -> set[str]:
-        return {c.layer for c in self.changes}
-
-
-def changed_fields(shape: schema.RecordShape, old: Record, new: Record) -> tuple[str, ...]:
-    a, b = _comparable(shape, old), _comparable(shape, new)
-    return tuple(name for name in annotation_fields(shape) if a.get(name) != b.get(name))
-
 
 def _with_provenance(shape: schema.RecordShape, record: Record, annotator: str) -> Record:
     return {**{name: record[name] for name in annotation_fields(shape)},
@@ -312,7 +288,9 @@ def _change(shape: schema.RecordShape, doc_id: str, rid: str, local: Record | No
         return Change(shape.name, doc_id, rid, "added", new=new)
     if new is None:
         return Change(shape.name, doc_id, rid, "removed", old=local)
-    return Change(shape.name, doc_id, rid, "changed", changed_fields(shape, local, new), local, new)
+    a, b = _comparable(shape, local), _comparable(shape, new)
+    fields = tuple(name for name in annotation_fields(shape) if a.get(name) != b.get(name))
+    return Change(shape.name, doc_id, rid, "changed", fields, local, new)
 
 
 def merge_layer(shape: schema.RecordShape, doc_id: str, local: list[Record], remote: list[Record],
@@ -352,7 +330,7 @@ def merge_layer(shape: schema.RecordShape, doc_id: str, local: list[Record], rem
 def merge_document(doc_id: str, local: dict[str, list[Record]], remote: dict[str, list[Record]],
                    base: DocState | None, annotator: str, force: bool) -> DocMerge:
     out = DocMerge(doc_id, {})
-    for shape in LAYER_SHAPES:
+    for shape in schema.ANNOTATION_LAYERS:
         layer_base = None if base is None else base.hashes.get(shape.name, {})
         mine = local.get(shape.name, [])
         theirs = assign_ids(shape, mine, remote.get(shape.name, []))
