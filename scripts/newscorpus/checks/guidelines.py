@@ -58,10 +58,8 @@ def check_digits(text: str, figure_spans: list[tuple[int, int]], exceptions: lis
     waivers = exceptions_for(schema.UNCOVERED_DIGIT, exceptions)
     in_figure = _mask(len(text), figure_spans)
     covered = _mask(len(text), _spans(waivers), base=in_figure)
-    matches = _DIGITS.finditer(text) if _may_have_uncovered_digits(text, covered) else ()
+    matches = [match for match in _DIGITS.finditer(text) if covered.find(0, match.start(), match.end()) != -1]
     for match in matches:
-        if covered.find(0, match.start(), match.end()) == -1:
-            continue
         for start, end in _uncovered_runs(match.start(), match.end(), covered):
             out_line = line_of(text, start)
             text_out.add(
@@ -79,18 +77,6 @@ def check_digits(text: str, figure_spans: list[tuple[int, int]], exceptions: lis
                 f"{schema.UNCOVERED_DIGIT} exception over {rec.get('text')!r} waives nothing: its span has no digit outside a figure",
                 rec.record_id(schema.EXCEPTION),
             )
-
-
-_ASCII_DIGIT_MASK = bytes(1 if chr(byte).isdigit() else 0 for byte in range(128)) + bytes(128)
-
-
-def _may_have_uncovered_digits(text: str, covered: bytearray) -> bool:
-    """False when an ASCII text has no digit outside ``covered``, decided by masks (one byte a
-    character); True for any other text, whose digit runs the scan then finds and reports."""
-    if not text.isascii():
-        return True  # \d also matches digits beyond 0-9
-    digits = int.from_bytes(text.encode("ascii").translate(_ASCII_DIGIT_MASK), "little")
-    return bool(digits & ~int.from_bytes(covered, "little"))
 
 
 def _uncovered_runs(start: int, end: int, covered: bytearray) -> list[tuple[int, int]]:
