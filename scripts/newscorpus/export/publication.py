@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import schema, texts
 from ..release import release_date
-from .readback import read_split_rows
+from .readback import config_splits
 from . import ExportError
 
 AGREEMENT_FILE = Path("annotations") / "agreement.json"
@@ -89,10 +89,14 @@ def bibtex(pub: Publication) -> str:
 
 def machine_annotation_tools(out: Path) -> list[str]:
     """The machine annotators of the exported records (annotator and method), then the tokenizer."""
+    import pyarrow.parquet as pq
+
     pairs: set[tuple[str, str]] = set()
     for config in ("entity_table", *(shape.name for shape in schema.ANNOTATION_LAYERS)):
-        for rows in read_split_rows(out, config, ["annotator", "method"]).values():
-            pairs.update((r["annotator"], r["method"]) for r in rows)
+        for paths in config_splits(out, config).values():
+            for path in paths:  # distinct pairs by Arrow's group_by: no Python object per row
+                distinct = pq.read_table(path, columns=["annotator", "method"]).group_by(["annotator", "method"]).aggregate([])
+                pairs.update(zip(distinct.column("annotator").to_pylist(), distinct.column("method").to_pylist()))
     machine = sorted(p for p in pairs if schema.METHOD_ANNOTATIONS_CREATORS.get(p[1]) == "machine-generated")
     return [f"{annotator} (method {method}: {schema.METHODS.definition(method)})" for annotator, method in machine] + [TOKENIZER_TOOL]
 
