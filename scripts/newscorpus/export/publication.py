@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import schema, texts
 from ..release import release_date
-from .readback import config_splits
+from .readback import config_splits, read_split_rows
 from . import ExportError
 
 AGREEMENT_FILE = Path("annotations") / "agreement.json"
