@@ -229,26 +229,30 @@ def iter_lines(path: Path, root: Path | None = None, shape: RecordShape | None =
     fd = open_regular(path, root)
     if fd is None:
         return
-    typed = _typed_decoder(shape) if shape is not None else None
-    no = 0
     try:
-        for block in _blocks(fd):
-            if lines := _plain_block(block):
-                try:
-                    fits = typed is None or len(typed.decode_lines(block)) == lines
-                    records = _decode_lines(block) if fits else []
-                except _REFUSED:
-                    records = []
-                if len(records) == lines:
-                    for no, record in enumerate(records, no + 1):
-                        yield Line(no, record, None, typed is not None)
-                    continue
-            for raw in block.splitlines():
-                no += 1
-                if (line := _line(no, raw, typed)) is not None:
-                    yield line
+        yield from _parse_blocks(_blocks(fd), shape)
     finally:
         os.close(fd)
+
+
+def _parse_blocks(blocks: Iterable[bytes], shape: RecordShape | None) -> Iterator[Line]:
+    typed = _typed_decoder(shape) if shape is not None else None
+    no = 0
+    for block in blocks:
+        if lines := _plain_block(block):
+            try:
+                fits = typed is None or len(typed.decode_lines(block)) == lines
+                records = _decode_lines(block) if fits else []
+            except _REFUSED:
+                records = []
+            if len(records) == lines:
+                for no, record in enumerate(records, no + 1):
+                    yield Line(no, record, None, typed is not None)
+                continue
+        for raw in block.splitlines():
+            no += 1
+            if (line := _line(no, raw, typed)) is not None:
+                yield line
 
 
 _TYPED_DECODERS: dict[str, msgspec.json.Decoder] = {}
@@ -307,10 +311,20 @@ def _line(no: int, raw: bytes, typed: Any) -> Line | None:
 
 def read_records(path: Path, root: Path | None = None, *, shown_as: str | None = None) -> list[Record]:
     """Every record of a JSONL file ([] when it is missing); :class:`CorpusError` on the first bad line."""
+    return _records(iter_lines(path, root), shown_as or str(path))
+
+
+def parse_records(data: bytes, shown_as: str) -> list[Record]:
+    """Every record of JSONL content read elsewhere (a file at a git revision); :class:`CorpusError`
+    naming ``shown_as`` and the line on the first bad line."""
+    return _records(_parse_blocks([data], None), shown_as)
+
+
+def _records(lines: Iterable[Line], shown_as: str) -> list[Record]:
     records = []
-    for line in iter_lines(path, root):
+    for line in lines:
         if line.record is None:
-            raise CorpusError(f"{shown_as or path}:{line.no}: {line.error}")
+            raise CorpusError(f"{shown_as}:{line.no}: {line.error}")
         records.append(line.record)
     return records
 

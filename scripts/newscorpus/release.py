@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import re
 import subprocess
@@ -33,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import repo, schema, stats, texts
-from .corpus import Layout, atomic_write_bytes, atomic_write_text, dumps_records
+from .corpus import CorpusError, Layout, atomic_write_bytes, atomic_write_text, dumps_records, parse_records
 from .diff import CorpusDiff, DiffError, describe_change, diff, summary_lines
 from .docs import DOC_FILES
 from .repo import RELEASES_DIR, TAG_PREFIX, GitError, release_commit, released_versions
@@ -263,7 +262,11 @@ def released_doc_ids(root: Path, version: str) -> set[str]:
     except GitError as exc:
         raise ReleaseError(str(exc)) from None
     text = git(root, "show", f"{commit}:{prefix}{manifest}")
-    return {json.loads(line)["doc_id"] for line in text.splitlines() if line.strip()}
+    try:
+        records = parse_records(text.encode("utf-8"), f"{manifest} of release {version}")
+    except CorpusError as exc:
+        raise ReleaseError(str(exc)) from None
+    return {record[schema.DOCUMENT.id_field] for record in records}
 
 
 def execute(plan: Plan) -> None:

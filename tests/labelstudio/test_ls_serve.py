@@ -11,6 +11,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pytest
 
 from newscorpus.labelstudio import serve
@@ -18,14 +19,16 @@ from newscorpus.labelstudio import serve
 pytestmark = pytest.mark.labelstudio
 
 
-def _cmdlines() -> list[str]:
+def _cmdlines(pid: int | None = None) -> list[str]:
+    """The command lines of every process, or of ``pid`` and its descendants (other test runs on the
+    machine may pass the same fixture secrets on their own command lines)."""
+    processes = psutil.process_iter() if pid is None else [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
     out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                out.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace"))
-            except OSError:
-                pass
+    for process in processes:
+        try:
+            out.append(" ".join(process.cmdline()))
+        except psutil.Error:
+            pass
     return out
 
 
@@ -50,11 +53,13 @@ def test_serve_runs_on_loopback_with_secrets_only_in_the_environment_and_stops_o
             assert response.status == 200
         commands = [c for c in _cmdlines() if str(port) in c]
         assert any("label-studio" in c and "--internal-host 127.0.0.1" in c for c in commands)
-        assert not [c for c in _cmdlines() if label_studio.token in c or label_studio.password in c]
+        assert not [c for c in _cmdlines(proc.pid) if label_studio.token in c or label_studio.password in c]
         proc.send_signal(stop_signal)
         assert proc.wait(timeout=60) == 0
     finally:
-        if proc.poll() is None:
+        if proc.poll() is None:  # the test failed: stop the server too (it runs in a session of its own)
+            for child in psutil.Process(proc.pid).children(recursive=True):
+                child.kill()
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     assert not [c for c in _cmdlines() if f"--port {port}" in c]  # the server went with it

@@ -110,3 +110,9 @@ def test_an_object_over_two_lines_is_two_bad_lines_not_one_record(tmp_path):
 
 def test_line_numbers_count_blank_lines_between_records(tmp_path):
     assert _lines(tmp_path, '{"a": 1}\n\n{"b": 2}\n') == [(1, {"a": 1}, None), (3, {"b": 2}, None)]
+
+
+def test_content_read_elsewhere_is_parsed_as_a_file_and_names_its_source_on_a_bad_line():
+    assert corpus.parse_records(b'{"a": 1}\r\n\n{"b": 2}', "manifest at v1") == [{"a": 1}, {"b": 2}]
+    with pytest.raises(corpus.CorpusError, match=r"^manifest at v1:2: expected a JSON object"):
+        corpus.parse_records(b'{"a": 1}\n[2]\n', "manifest at v1")
