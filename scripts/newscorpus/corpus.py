@@ -422,10 +422,6 @@ class Corpus:
     def records(self, shape: RecordShape, doc_id: str) -> list[Record]:
         return self.layers.get(shape.name, {}).get(doc_id, [])
 
-    @property
-    def entities_by_id(self) -> dict[str, Record]:
-        return {e["entity_id"]: e for e in self.entity_table}
-
     def split_doc_ids(self) -> dict[str, list[str]]:
         """Document ids per split, splits in inventory order, documents in manifest order."""
         out: dict[str, list[str]] = {}

@@ -505,12 +505,6 @@ def record_features(shape: RecordShape, *, exclude: tuple[str, ...] = ()) -> "di
     return {f.name: _value_feature(f) for f in shape.fields if f.name not in exclude}
 
 
-def inventory_class_label(inventory: Inventory) -> "datasets.ClassLabel":
-    import datasets
-
-    return datasets.ClassLabel(names=inventory.names)
-
-
 def _bio_tags(types: list[str]) -> list[str]:
     tags = ["O"]
     for name in types:

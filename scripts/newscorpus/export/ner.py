@@ -102,18 +102,9 @@ def pipeline() -> "Language":
     return nlp
 
 
-def tokenizer_description() -> str:
-    import spacy
-
-    return (
-        f"spaCy {spacy.__version__} English() tokenizer (plus a split at en/em dashes between words)"
-        " + sentencizer + a sentence break after each line break"
-    )
-
-
-def parse(texts: Iterable[tuple[str, Any]], n_process: int = 1) -> Iterator[tuple["Doc", Any]]:
-    """``nlp.pipe`` over (text, context) pairs, in order; ``n_process`` worker processes when above 1."""
-    yield from pipeline().pipe(texts, as_tuples=True, n_process=n_process, batch_size=64)
+def parse(texts: Iterable[tuple[str, Any]]) -> Iterator[tuple["Doc", Any]]:
+    """``nlp.pipe`` over (text, context) pairs, in order (the build runs it in each of its workers)."""
+    yield from pipeline().pipe(texts, as_tuples=True, batch_size=64)
 
 
 @dataclass(frozen=True)

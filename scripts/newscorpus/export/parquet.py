@@ -169,10 +169,6 @@ class SplitWriter:
 
     # ------------------------------------------------------------------ rows in
 
-    def add_rows(self, rows: list[dict[str, Any]]) -> None:
-        """Encode rows (ClassLabel names become ids) and queue them."""
-        self.add_batch(encode_rows(rows, self.features, self.schema))
-
     def add_batch(self, batch: "pa.RecordBatch") -> None:
         """Queue a batch; cut a row group once the queue reaches the row-group limits.
 
