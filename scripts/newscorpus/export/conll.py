@@ -1,9 +1,8 @@
 """CoNLL files of the export's token-tagging configs: ``conll/<config>/<split>.conll``.
 
-A post-build step: it reads the finished export's Parquet files and writes, for
-every config whose rows carry ``tokens`` and ``ner_tags`` (``ner``, and
-``ner_ontonotes`` once it exists), one two-column IOB2 file per split in the
-CoNLL-2003 layout that NER tools read:
+Written by the build from the very record batches it writes to Parquet: for each
+token config (``ner``, ``ner_ontonotes``), one two-column IOB2 file per split in
+the CoNLL-2003 layout that NER tools read:
 
 - one token per line, the token and its tag separated by one space;
 - a blank line after every sentence (one ``ner`` row);
@@ -11,8 +10,9 @@ CoNLL-2003 layout that NER tools read:
 
 Documents and sentences keep the order of the Parquet rows (manifest order,
 then ``sentence_id``), so the n-th sentence of a file is the n-th row of the
-split that has tokens; rows without tokens are left out, as a blank sentence
-would end the previous one.  A token holding whitespace cannot be written in
+split that has tokens (a batch of rows is whole documents, so each batch's text
+starts a document); rows without tokens are left out, as a blank sentence would
+end the previous one.  A token holding whitespace cannot be written in
 this format and stops the build with an error naming the document and sentence.
 Output is UTF-8 with ``\\n`` line ends and no timestamps: the same export gives
 the same bytes.
@@ -23,7 +23,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .readback import config_names, config_splits, features_of
 from . import ExportError
 
 CONLL_DIR = "conll"
@@ -31,30 +30,6 @@ DOCSTART = "-DOCSTART-"
 OUTSIDE = "O"
 TOKEN_COLUMN = "tokens"
 TAG_COLUMN = "ner_tags"
-
-
-def is_tagging_config(features: Any) -> bool:
-    """A config with a list of string ``tokens`` and a list of ClassLabel ``ner_tags``."""
-    import datasets
-
-    tokens, tags = features.get(TOKEN_COLUMN), features.get(TAG_COLUMN)
-    return (
-        isinstance(tokens, datasets.List)
-        and isinstance(tokens.feature, datasets.Value)
-        and tokens.feature.dtype == "string"
-        and isinstance(tags, datasets.List)
-        and isinstance(tags.feature, datasets.ClassLabel)
-    )
-
-
-def tagging_configs(out: Path) -> list[str]:
-    """Configs of the export at ``out`` that have a CoNLL form."""
-    names = []
-    for name in config_names(out):
-        shards = [p for paths in config_splits(out, name).values() for p in paths]
-        if shards and is_tagging_config(features_of(shards[0])):
-            names.append(name)
-    return names
 
 
 def conll_path(out: Path, config: str, split: str) -> Path:
@@ -94,30 +69,3 @@ def conll_text(table: Any, names: list[str], where: str, previous_doc: str | Non
             out.append(f"{DOCSTART} {OUTSIDE}\n\n")
         out.append(block + "\n\n")
     return "".join(out), previous_doc
-
-
-def write_split(path: Path, shards: list[Path], config: str, split: str) -> None:
-    """One CoNLL file from a split's shards, a row group at a time."""
-    import pyarrow.parquet as pq
-
-    current = None
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        for shard in shards:
-            names = features_of(shard)[TAG_COLUMN].feature.names
-            parquet = pq.ParquetFile(shard)
-            for group in range(parquet.num_row_groups):
-                table = parquet.read_row_group(group, columns=["doc_id", "sentence_id", TOKEN_COLUMN, TAG_COLUMN])
-                text, current = conll_text(table, names, f"{config}/{split}", current)
-                handle.write(text)
-
-
-def write_conll(out: Path) -> list[Path]:
-    """Write every tagging config's CoNLL files into the export at ``out``; return them in path order."""
-    written = []
-    for config in tagging_configs(out):
-        for split, shards in config_splits(out, config).items():
-            path = conll_path(out, config, split)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_split(path, shards, config, split)
-            written.append(path)
-    return sorted(written)

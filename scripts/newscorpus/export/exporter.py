@@ -1,10 +1,11 @@
-"""Write the export folder from a validated corpus: Parquet shards, card, Croissant, checksums.
+"""Write the export folder from a validated corpus: Parquet shards, CoNLL files, card, Croissant,
+viewer, checksums.
 
 :func:`build_export` runs in two passes over the corpus: the validator reads it
 and the build is refused on any error; then a fresh stream of documents
-is read, parsed by spaCy (``nlp.pipe``) and encoded batch by batch of
-documents in worker processes (``parallel``), and written config by config
-in manifest order by this process.  Across documents the build keeps small indexes
+is read, parsed by spaCy (``nlp.pipe``), encoded (and the token configs' CoNLL
+text made) batch by batch of documents in worker processes (``parallel``), and
+written config by config in manifest order by this process.  Across documents the build keeps small indexes
 only: per split the entities' mention counts and documents, label counters
 for the card.
 
@@ -131,6 +132,7 @@ class _Batch:
     misaligned: list[ner.Misalignment] = field(default_factory=list)
     languages: set[str] = field(default_factory=set)
     methods: set[str] = field(default_factory=set)
+    conll: dict[str, str] = field(default_factory=dict)  # token config -> the batch's CoNLL text
 
 
 @dataclass
@@ -159,6 +161,9 @@ def _batches(root: Path) -> Iterator[list[corpus.Record]]:
 
 def _export_batch(manifests: list[corpus.Record]) -> _Batch:
     """Read, parse and turn one batch of documents into a record batch per config (in a worker)."""
+    import pyarrow as pa
+
+    from .conll import conll_text
     from .parquet import encode_columns, encode_rows
 
     assert _JOB is not None
@@ -190,6 +195,8 @@ def _export_batch(manifests: list[corpus.Record]) -> _Batch:
         table = encode_columns({**shared, rows.TAGS_COLUMN: tags[config]}, *_JOB.schemas[config])
         shared = {column: table.column(column) for column in shared}
         batch.tables[config] = table
+        tag_names = _JOB.schemas[config][0][rows.TAGS_COLUMN].feature.names
+        batch.conll[config], _ = conll_text(pa.Table.from_batches([table]), tag_names, f"{config}/{batch.split}")
     return batch
 
 
@@ -202,8 +209,9 @@ def write_export(root: Path, out: Path, policy: ShardPolicy, workers: int = 1, *
     global _JOB
     from .card import write_card
     from .croissant import write_croissant
+    from .conll import conll_path
     from .parquet import arrow_schema, encode_rows
-    from .postbuild import write_derived_files
+    from .viewer import write_viewer
 
     table = corpus.read_entity_table(root)
     schemas = {name: (config_features(name), arrow_schema(config_features(name), CORPUS_VERSION)) for name in CONFIG_NAMES}
@@ -212,6 +220,7 @@ def write_export(root: Path, out: Path, policy: ShardPolicy, workers: int = 1, *
     mentions: dict[str, Counter] = {}
     doc_ids: dict[str, dict[str, list[str]]] = {}
     _JOB = _Job(root, {e["entity_id"]: e["name"] for e in table}, schemas)
+    conll: dict[tuple[str, str], TextIO] = {}
     try:
         with (out / ALIGNMENT_FILE).open("w", encoding="utf-8") as alignment:
             for batch in ordered_map(_export_batch, _batches(root), workers):
@@ -220,6 +229,12 @@ def write_export(root: Path, out: Path, policy: ShardPolicy, workers: int = 1, *
                     writers[split] = {name: SplitWriter(out / DATA_DIR / name, split, features, CORPUS_VERSION, policy) for name, (features, _) in schemas.items()}
                 for name, records in batch.tables.items():
                     writers[split][name].add_batch(records)
+                for config, text in batch.conll.items():
+                    if (config, split) not in conll:
+                        path = conll_path(out, config, split)
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        conll[config, split] = path.open("w", encoding="utf-8", newline="\n")
+                    conll[config, split].write(text)
                 result.documents[split] += batch.documents
                 result.languages |= batch.languages
                 result.methods |= batch.methods
@@ -235,6 +250,8 @@ def write_export(root: Path, out: Path, policy: ShardPolicy, workers: int = 1, *
                 result.misaligned_examples += batch.misaligned[: 20 - len(result.misaligned_examples)]
     finally:
         _JOB = None
+        for handle in conll.values():
+            handle.close()
     result.splits = [s for s in schema.SPLITS.names if s in writers]
     result.documents = {s: result.documents[s] for s in result.splits}
     for split in result.splits:
@@ -244,7 +261,8 @@ def write_export(root: Path, out: Path, policy: ShardPolicy, workers: int = 1, *
             result.stats.setdefault(config, {})[split] = writer.close()
     write_card(out / CARD_FILE, result, root)
     write_croissant(out / CROISSANT_FILE, result, root)
-    write_derived_files(out, viewer)  # CoNLL and viewer, read back from the Parquet just written
+    if viewer:
+        write_viewer(out)  # read back from the Parquet just written
     write_marker(out, CORPUS_VERSION)
     write_checksums(out)
     return result
