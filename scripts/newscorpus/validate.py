@@ -10,8 +10,9 @@ found.  ``checks.CHECKS`` lists every check id; each rule is written once, in
 The run streams: one document at a time, each layer file a batch of records at a
 time (read with ``corpus.iter_lines``).  What is kept across documents is small:
 the entity table, the doc ids, the annotated name forms and, for the surface-form
-check, 12 bytes per usable mention; within one file, each record's id and span key
-(for the duplicate checks).  No file's records are ever all held.  The
+check, 12 bytes per usable mention; within one document, each record's id and span key
+(for the duplicate checks), the figures' spans and the exception records (for the
+digit check).  No mention, figure or stance file's records are ever all held.  The
 surface-form check needs every name before it can scan any text, so it makes a
 second pass that reads each text again, with what the first pass kept of its
 mentions and exceptions (``guidelines.SurfaceInputs``).
