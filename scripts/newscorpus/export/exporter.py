@@ -170,7 +170,7 @@ def _export_batch(manifests: list[corpus.Record]) -> _Batch:
     documents = [corpus.read_document(_JOB.root, m) for m in manifests]
     batch = _Batch(documents[0].split, {})
     pending: dict[str, list[rows.Row]] = {name: [] for name in CONFIG_NAMES if name not in ("entity_table", *TOKEN_CONFIGS)}
-    shared: dict[str, list[Any]] = {}  # column -> one piece a document
+    shared: dict[str, list[Any]] = {}
     tags: dict[str, list[list[str]]] = {config: [] for config in TOKEN_CONFIGS}
     for parsed, doc in ner.parse((doc.text, doc) for doc in documents):
         batch.documents += 1
@@ -185,13 +185,12 @@ def _export_batch(manifests: list[corpus.Record]) -> _Batch:
             batch.methods.update(row["method"] for row in layer)
         columns, config_tags, problems = rows.token_columns(doc, parsed)
         for column, values in columns.items():
-            shared.setdefault(column, []).append(values)
+            shared.setdefault(column, []).extend(values)
         for config in TOKEN_CONFIGS:
             tags[config] += config_tags[config]
         batch.misaligned += problems
         batch.mentions.append((doc.doc_id, [m["entity_id"] for m in doc.records(schema.ENTITY_MENTION)]))
     batch.tables = {name: encode_rows(config_rows, *_JOB.schemas[name]) for name, config_rows in pending.items()}
-    shared = {column: _joined(pieces) for column, pieces in shared.items()}
     for config in TOKEN_CONFIGS:  # the shared columns are encoded once, for the first config
         table = encode_columns({**shared, rows.TAGS_COLUMN: tags[config]}, *_JOB.schemas[config])
         shared = {column: table.column(column) for column in shared}
@@ -199,15 +198,6 @@ def _export_batch(manifests: list[corpus.Record]) -> _Batch:
         tag_names = _JOB.schemas[config][0][rows.TAGS_COLUMN].feature.names
         batch.conll[config], _ = conll_text(pa.Table.from_batches([table]), tag_names, f"{config}/{batch.split}")
     return batch
-
-
-def _joined(pieces: list[Any]) -> Any:
-    """The documents' pieces of one column as one: Arrow arrays concatenated, lists chained."""
-    import pyarrow as pa
-
-    if pieces and isinstance(pieces[0], pa.Array):
-        return pa.concat_arrays(pieces)
-    return [value for piece in pieces for value in piece]
 
 
 def write_export(root: Path, out: Path, policy: ShardPolicy, workers: int = 1, *, viewer: bool = True) -> ExportResult:

@@ -55,24 +55,18 @@ TAGS_COLUMN = "ner_tags"
 """The one column in which the token configs differ; they share every other column."""
 
 
-def token_columns(doc: Document, parsed: "Doc") -> tuple[dict[str, Any], dict[str, list[list[str]]], list[Misalignment]]:
+def token_columns(doc: Document, parsed: "Doc") -> tuple[dict[str, list[Any]], dict[str, list[list[str]]], list[Misalignment]]:
     """The token configs' rows as columns (one entry per sentence): the columns ``ner`` and
-    ``ner_ontonotes`` share, each config's :data:`TAGS_COLUMN`, and the spans neither could tag.
-
-    ``tokens`` is an Arrow list array, built from the flat token texts and the sentences' offsets
-    (Arrow converts nested Python lists of strings far more slowly); the other columns are lists."""
-    import pyarrow as pa
-
+    ``ner_ontonotes`` share, each config's :data:`TAGS_COLUMN`, and the spans neither could tag."""
     mentions = doc.records(schema.ENTITY_MENTION)
     tokens = Tokens.of(parsed, doc.text)
     sents = sentences(tokens)
-    words = pa.array([word for s in sents for word in s.tokens], pa.string())
     shared = {
         "doc_id": [doc.doc_id] * len(sents),
         "sentence_id": [s.sentence_id for s in sents],
         "start": [s.starts[0] for s in sents],
         "end": [s.ends[-1] for s in sents],
-        "tokens": pa.ListArray.from_arrays(pa.array(tokens.cuts, pa.int32()), words),
+        "tokens": [s.tokens for s in sents],
         "token_starts": [s.starts for s in sents],
         "token_ends": [s.ends for s in sents],
     }
