@@ -98,7 +98,7 @@ class DuplicateSpans:
     the same way as an earlier one (a copy), and reports them all at :meth:`finish`.
 
     Keeps each key with its first line only; the ids the messages name are read back from the
-    file at :meth:`finish`, so no record and no id is held for this check."""
+    file at :meth:`finish`, so no record and no id is held for this check (but the copies found)."""
 
     def __init__(self, shape: RecordShape, out: FileReporter, path: Path) -> None:
         self.shape, self.out, self.path = shape, out, path

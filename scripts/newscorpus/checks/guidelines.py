@@ -100,7 +100,7 @@ def _context(text: str, start: int, end: int, width: int = 20) -> str:
 
 
 class NameMentions:
-    """``missing-name-mention``: fed a document's mentions one at a time; at :meth:`report`, each entity
+    """``missing-name-mention``: fed a document's mentions a batch at a time; at :meth:`report`, each entity
     referred to by NOM/PRO mentions but by no NAM mention is reported once, at its first such mention."""
 
     def __init__(self) -> None:

@@ -328,7 +328,7 @@ def check_figure_value(rec: Rec, out: FileReporter) -> None:
 
 
 class UniqueIds:
-    """``duplicate-id``: fed a file's records one at a time, reports an id used on an earlier line.
+    """``duplicate-id``: fed a file's records a batch at a time, reports an id used on an earlier line.
 
     Keeps each id with its first line (not the records), so a large file is checked in little memory."""
 
