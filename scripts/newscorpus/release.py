@@ -28,6 +28,7 @@ import os
 import re
 import subprocess
 import sys
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -303,8 +304,8 @@ def execute(plan: Plan) -> None:
                 path.unlink(missing_ok=True)
             else:
                 atomic_write_bytes(path, data)
-        unstage = [str(p.relative_to(root)) for p in saved]
-        subprocess.run(["git", "-C", str(root), "reset", "-q", "--", *unstage], capture_output=True)
+        with suppress(GitError):  # best effort: the files themselves are back already
+            repo.git(root, "reset", "-q", "--", *[str(p.relative_to(root)) for p in saved])
         raise
     message = f"{texts.PRETTY_NAME} {version}\n\n" + "\n".join(summary_lines(plan.result) if plan.result else ["First release."])
     git(root, "tag", "-a", f"{TAG_PREFIX}{version}", "-m", message)
